@@ -1,0 +1,15 @@
+"""The command table: every command, declared once. Parser, help, completion and docs derive from it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..parser import CommandTable
+
+
+def build_table() -> "CommandTable":
+    from ..parser import CommandTable  # noqa: PLC0415 - the parser imports commands.spec
+    from . import connection, session  # noqa: PLC0415
+
+    return CommandTable(connection.COMMANDS + session.COMMANDS)

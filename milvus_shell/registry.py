@@ -1,0 +1,184 @@
+"""ConnectionRegistry: alias -> connection, plus the active alias. Thread-safe; no global instance.
+
+The registry never imports pymilvus itself: it asks a backend (by default ``milvus_shell.backend``,
+imported on first use) to open sessions, so building a registry is instant.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any, Callable, Protocol
+
+from .connection import ConnectInfo, ConnectionSettings, ConnectionView, PingInfo
+from .errors import UsageError
+
+
+class Session(Protocol):
+    """What the registry needs of a backend session (see backend.Session)."""
+
+    server_version: str
+    database: str
+    round_trip_ms: float
+
+    def ping(self) -> PingInfo: ...
+
+    def close(self) -> None: ...
+
+
+BackendLoader = Callable[[], Any]
+
+
+def load_default_backend() -> ModuleType:
+    return importlib.import_module("milvus_shell.backend")
+
+
+@dataclass
+class _Entry:
+    settings: ConnectionSettings
+    session: Any = None  # a live backend session, or None when disconnected
+
+
+class ConnectionRegistry:
+    """Named connections to Milvus servers.
+
+    ``connect`` leaves everything untouched when it fails; ``disconnect`` closes the channel and keeps
+    the alias's settings (secrets in memory only) so ``reconnect`` needs no retyping.
+    """
+
+    def __init__(self, timeout: float = 10.0, backend_loader: BackendLoader = load_default_backend) -> None:
+        self.timeout = timeout
+        self._backend_loader = backend_loader
+        self._entries: dict[str, _Entry] = {}
+        self._active: str | None = None
+        self._lock = threading.RLock()  # guards _entries and _active; never held during network calls
+        self._connect_lock = threading.Lock()  # one connect/disconnect at a time
+
+    # -- reading -----------------------------------------------------------------------------------
+    @property
+    def active(self) -> str | None:
+        with self._lock:
+            return self._active
+
+    def settings(self, alias: str) -> ConnectionSettings | None:
+        with self._lock:
+            entry = self._entries.get(alias)
+            return entry.settings if entry else None
+
+    def is_connected(self, alias: str) -> bool:
+        with self._lock:
+            entry = self._entries.get(alias)
+            return bool(entry and entry.session is not None)
+
+    def aliases(self, connected_only: bool = False) -> list[str]:
+        with self._lock:
+            return [a for a, e in self._entries.items() if e.session is not None or not connected_only]
+
+    def views(self) -> list[ConnectionView]:
+        with self._lock:
+            return [self._view(alias, entry) for alias, entry in self._entries.items()]
+
+    def view(self, alias: str) -> ConnectionView | None:
+        with self._lock:
+            entry = self._entries.get(alias)
+            return self._view(alias, entry) if entry else None
+
+    def _view(self, alias: str, entry: _Entry) -> ConnectionView:
+        live = entry.session
+        return ConnectionView(
+            alias=alias,
+            active=alias == self._active,
+            connected=live is not None,
+            address=entry.settings.display_address(),
+            user=entry.settings.user,
+            database=(live.database if live else entry.settings.effective_database) or "default",
+            server_version=live.server_version if live else "",
+        )
+
+    def session(self, alias: str | None = None) -> tuple[str, Any]:
+        """The live session of ``alias`` (default: the active one), or a UsageError saying why not."""
+        with self._lock:
+            name = alias or self._active
+            if name is None:
+                raise UsageError("not connected", "connect first: connect [ALIAS] [ADDRESS]")
+            entry = self._entries.get(name)
+            if entry is None:
+                raise self.unknown_alias(name)
+            if entry.session is None:
+                raise UsageError(f"alias {name!r} is disconnected", f"reconnect with: connect {name}")
+            return name, entry.session
+
+    def unknown_alias(self, alias: str) -> UsageError:
+        known = ", ".join(self._entries) or "none yet"
+        return UsageError(f"unknown alias {alias!r}", f"known aliases: {known}")
+
+    # -- changing ----------------------------------------------------------------------------------
+    def connect(self, alias: str, settings: ConnectionSettings) -> ConnectInfo:
+        """Open a session for ``alias`` and make it active. On failure nothing changes."""
+        with self._connect_lock:
+            with self._lock:
+                entry = self._entries.get(alias)
+                if entry is not None and entry.session is not None:
+                    raise UsageError(
+                        f"alias {alias!r} is already connected to {entry.settings.display_address()}",
+                        f"disconnect {alias} first, or pick another alias",
+                    )
+            backend = self._backend_loader()
+            session = backend.open_session(settings, self.timeout)
+            with self._lock:
+                self._entries[alias] = _Entry(settings=settings, session=session)
+                self._active = alias
+            return ConnectInfo(
+                alias=alias,
+                address=settings.display_address(),
+                server_version=session.server_version,
+                database=session.database or "default",
+                round_trip_ms=session.round_trip_ms,
+            )
+
+    def disconnect(self, alias: str) -> bool:
+        """Close ``alias``'s channel; keep its settings. Returns whether it was connected."""
+        with self._connect_lock:
+            with self._lock:
+                entry = self._entries.get(alias)
+                if entry is None:
+                    raise self.unknown_alias(alias)
+                session, entry.session = entry.session, None
+                if self._active == alias:
+                    self._active = None
+            if session is not None:
+                session.close()
+            return session is not None
+
+    def disconnect_all(self) -> list[str]:
+        """Close every live connection; returns the aliases that were connected."""
+        closed = []
+        for alias in self.aliases(connected_only=True):
+            if self.disconnect(alias):
+                closed.append(alias)
+        return closed
+
+    def use(self, alias: str) -> None:
+        with self._lock:
+            entry = self._entries.get(alias)
+            if entry is None:
+                raise self.unknown_alias(alias)
+            if entry.session is None:
+                raise UsageError(f"alias {alias!r} is disconnected", f"reconnect with: connect {alias}")
+            self._active = alias
+
+    def ping(self, alias: str | None = None) -> PingInfo:
+        name, session = self.session(alias)
+        info = session.ping()
+        return PingInfo(name, info.address, info.round_trip_ms, info.healthy, info.detail)
+
+    def close(self) -> None:
+        self.disconnect_all()
+
+    def __enter__(self) -> "ConnectionRegistry":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,16 @@
+"""Session settings: plain values the user can change while the shell runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+FORMATS = ("table", "vertical", "json", "csv")
+
+
+@dataclass
+class Settings:
+    timeout: float = 10.0  # seconds, for every server call
+    format: str = "table"
+    color: bool = True
+    debug: bool = False
+    interactive: bool = False

@@ -1,0 +1,80 @@
+"""Runs lines: parse, call each handler, hand the result to the renderer, report failures in words."""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass
+
+from .commands.spec import Invocation
+from .context import ShellContext
+from .errors import ParseError, ShellError
+from .output import Renderer
+from .parser import parse_line
+from .results import Exit, Group, Result
+
+
+@dataclass(frozen=True)
+class LineOutcome:
+    ok: bool
+    exit_code: int | None = None  # set when the line asked the shell to end
+
+
+class Shell:
+    """The part shared by the interactive and the script modes."""
+
+    def __init__(self, ctx: ShellContext, renderer: Renderer) -> None:
+        self.ctx = ctx
+        self.renderer = renderer
+
+    def run_line(self, text: str, where: str = "") -> LineOutcome:
+        """Run every command on the line; stop at the first failure. ``where`` prefixes errors."""
+        try:
+            invocations = parse_line(text, self.ctx.table)
+        except ParseError as exc:
+            self.report_parse_error(text, exc, where)
+            return LineOutcome(ok=False)
+        for inv in invocations:
+            try:
+                result = self.execute(inv)
+            except ShellError as exc:
+                self.renderer.error(where + str(exc))
+                return LineOutcome(ok=False)
+            except KeyboardInterrupt:
+                self.renderer.error(where + "cancelled")
+                return LineOutcome(ok=False)
+            except Exception as exc:  # noqa: BLE001 - no traceback reaches the user without --debug
+                if self.ctx.settings.debug:
+                    traceback.print_exc(file=self.renderer.err)
+                self.renderer.error(
+                    f"{where}internal error: {type(exc).__name__}: {exc} (run with --debug for a traceback)"
+                )
+                return LineOutcome(ok=False)
+            self.renderer.render(result, self.ctx.settings.format)
+            code = exit_code(result)
+            if code is not None:
+                return LineOutcome(ok=True, exit_code=code)
+        return LineOutcome(ok=True)
+
+    def execute(self, inv: Invocation) -> Result:
+        return inv.command.handler(self.ctx, inv)
+
+    def report_parse_error(self, text: str, exc: ParseError, where: str) -> None:
+        message = f"{where}{exc.reason}"
+        if "\n" not in text and len(text) < 200:
+            message += f"\n  {text}\n  {' ' * (exc.column - 1)}^"
+        else:
+            message += f" (column {exc.column})"
+        if exc.hint:
+            message += f"\n  hint: {exc.hint}"
+        self.renderer.error(message)
+
+
+def exit_code(result: Result) -> int | None:
+    if isinstance(result, Exit):
+        return result.code
+    if isinstance(result, Group):
+        for part in result.parts:
+            code = exit_code(part)
+            if code is not None:
+                return code
+    return None
