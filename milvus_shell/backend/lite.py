@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from .errors import ConnectFailed
+from ..errors import ConnectFailed
 
 INSTALL_HINT = "install it with: pip install 'milvus-shell[lite]'  (or: pip install milvus-lite)"
 

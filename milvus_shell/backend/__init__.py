@@ -1,4 +1,4 @@
-"""The only module that imports pymilvus and grpc.
+"""The backend: the only package that imports pymilvus and grpc.
 
 It opens sessions (one dedicated MilvusClient each), bounds every call by a timeout, and translates
 every failure, MilvusException or raw grpc.RpcError, into the shell's own errors.
@@ -20,8 +20,8 @@ from pymilvus import MilvusClient  # noqa: E402
 from pymilvus.exceptions import MilvusException  # noqa: E402
 
 from . import lite  # noqa: E402
-from .connection import ConnectionSettings, PingInfo  # noqa: E402
-from .errors import ConnectFailed, ServerError, ShellError, UsageError  # noqa: E402
+from ..connection import ConnectionSettings, PingInfo  # noqa: E402
+from ..errors import ConnectFailed, ServerError, ShellError, UsageError  # noqa: E402
 
 logging.getLogger("pymilvus").setLevel(logging.CRITICAL)
 
@@ -219,6 +219,8 @@ def translate_connect_error(exc: BaseException, settings: ConnectionSettings, ti
     if "socket closed" in low or "connection reset" in low:
         hint = None if settings.secure else "the port may expect TLS: try --tls or an https:// address"
         return ConnectFailed(f"{address} closed the connection", "closed", hint)
+    if "http2 header with status" in low:
+        return ConnectFailed(f"no Milvus server at {address}: an HTTP server answered instead", "protocol")
     if code == grpc.StatusCode.UNIMPLEMENTED:
         return ConnectFailed(f"not supported by this server ({address}): {details}", "unsupported")
     if code == grpc.StatusCode.UNAVAILABLE:
