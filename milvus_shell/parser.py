@@ -330,4 +330,8 @@ def redact(text: str, table: CommandTable) -> str:
                 cuts.append((toks[j + 1].start, toks[j + 1].end))
     for start, end in sorted(cuts, reverse=True):
         text = text[:start] + SECRET_MASK + text[end:]
-    return text
+    return _USERINFO_RE.sub(lambda m: m.group(1) + SECRET_MASK + "@", text)
+
+
+# user:password@ inside an address (refused by connect, but kept out of history all the same)
+_USERINFO_RE = re.compile(r"((?:^|[\s'\"]|://)[A-Za-z0-9._~-]+:)[^\s@/]+@")
