@@ -17,6 +17,7 @@ for _name in ("pymilvus", "milvus_lite", "grpc"):
 
 import grpc  # noqa: E402
 from pymilvus import MilvusClient  # noqa: E402
+from pymilvus import __version__ as pymilvus_version  # noqa: E402
 from pymilvus.exceptions import MilvusException  # noqa: E402
 
 from . import lite  # noqa: E402
@@ -63,6 +64,14 @@ def _client_kwargs(settings: ConnectionSettings, connect_timeout: float) -> dict
     address = settings.address
     if address.kind == "lite":
         uri = lite.start(address.path)
+    elif ":" in address.host:
+        # pymilvus 3.0.2 builds its gRPC target as f"{hostname}:{port}", losing the brackets.
+        raise ConnectFailed(
+            f"cannot dial {address.display}: pymilvus {pymilvus_version} loses the brackets of an "
+            "IPv6 address, so the address becomes unreadable to gRPC",
+            "unsupported",
+            "use a host name that resolves to that address (for example an /etc/hosts entry)",
+        )
     else:
         uri = address.uri
         if settings.secure and uri.startswith("http://"):
