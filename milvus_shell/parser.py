@@ -175,7 +175,7 @@ def _unknown_command(tokens: Sequence[Token], table: CommandTable) -> ParseError
             f"unknown command {shown!r}", first.column, "did you mean " + " or ".join(sorted(groups)) + "?"
         )
     firsts = sorted({n.split()[0] for n in table.names()})
-    close = difflib.get_close_matches(word, firsts, n=2, cutoff=0.6)
+    close = difflib.get_close_matches(word, firsts, n=1, cutoff=0.6)
     hint = ("did you mean " + " or ".join(close) + "?") if close else "type help for the list of commands"
     return ParseError(f"unknown command {first.value!r}", first.column, hint)
 

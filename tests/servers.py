@@ -287,9 +287,12 @@ def _check_health(
 class _Server:
     """A server process in its own process group. Subclasses define the command and probe."""
 
-    # Signal asking for a graceful stop, and how long to wait before SIGKILL.
+    # Signal asking the server for a graceful stop, and how long to wait before SIGKILL.
     stop_signal = signal.SIGTERM
     stop_grace = 10.0
+    # True when our child is only a wrapper and the server is its child (milvus-server):
+    # the server is then stopped first and the wrapper, asked with SIGINT, reaps it and exits.
+    wrapped = False
     poll_interval = 0.1
 
     def __init__(self, data_dir, *, port: Optional[int], ready_timeout: float) -> None:
@@ -384,23 +387,14 @@ class _Server:
         return self
 
     def stop(self, grace: Optional[float] = None) -> None:
-        """Graceful stop of the whole group, SIGKILL after ``grace`` seconds; idempotent."""
-        if self._proc is None:
-            return
-        self._signal(self.stop_signal)
-        self._signal(signal.SIGCONT)  # a frozen process only acts on the signal once resumed
-        if not self._wait_gone(self.stop_grace if grace is None else grace):
-            self._signal(signal.SIGKILL)
-            self._wait_gone(10.0)
-        self._reap()
+        """Graceful stop, SIGKILL after ``grace`` seconds (default ``stop_grace``); idempotent."""
+        if self._proc is not None:
+            self._terminate(self.stop_signal, self.stop_grace if grace is None else grace)
 
     def kill(self) -> None:
-        """SIGKILL the whole group (no graceful shutdown) and reap it; idempotent."""
-        if self._proc is None:
-            return
-        self._signal(signal.SIGKILL)
-        self._wait_gone(10.0)
-        self._reap()
+        """SIGKILL the server (no graceful shutdown) and reap it; idempotent."""
+        if self._proc is not None:
+            self._terminate(signal.SIGKILL, 0.0)
 
     def freeze(self) -> None:
         """SIGSTOP the group: the port stays open but nothing answers."""
@@ -430,8 +424,11 @@ class _Server:
     # -- internals
 
     def _signal(self, signum: int) -> None:
-        # The group id is our child's pid; it cannot be recycled before we reap the child,
-        # and _reap() forgets it, so we never signal a stranger's group.
+        """Signal the whole process group.
+
+        The group id is our child's pid: it cannot be recycled before we reap the child, and
+        _reap() forgets it, so we never signal a stranger's group.
+        """
         if self._proc is None:
             return
         try:
@@ -439,13 +436,42 @@ class _Server:
         except ProcessLookupError:
             pass
 
-    def _wait_gone(self, timeout: float) -> bool:
-        deadline = time.monotonic() + timeout
-        while self.pids():
+    def _children(self) -> list[int]:
+        return [pid for pid in self.pids() if pid != self._proc.pid]
+
+    def _signal_children(self, signum: int) -> None:
+        for pid in self._children():
+            try:
+                os.kill(pid, signum)
+            except ProcessLookupError:
+                pass
+
+    @staticmethod
+    def _wait_until(done, deadline: float) -> bool:
+        while not done():
             if time.monotonic() > deadline:
                 return False
             time.sleep(0.05)
         return True
+
+    def _terminate(self, signum: int, grace: float) -> None:
+        deadline = time.monotonic() + grace
+        if self.wrapped:
+            # Stop the real server first, so that its parent (the wrapper) reaps it; killed
+            # together, the server would become an orphan left to init, which may never reap it.
+            self._signal_children(signum)
+            self._signal(signal.SIGCONT)  # a frozen process only acts on signals once resumed
+            if not self._wait_until(lambda: not self._children(), deadline):
+                self._signal_children(signal.SIGKILL)
+                self._wait_until(lambda: not self._children(), time.monotonic() + 10)
+            signum = signal.SIGINT  # milvus-server's handler reaps its child and returns
+            deadline = max(deadline, time.monotonic() + 5)
+        self._signal(signum)
+        self._signal(signal.SIGCONT)
+        if not self._wait_until(lambda: not self.pids(), deadline):
+            self._signal(signal.SIGKILL)
+            self._wait_until(lambda: not self.pids(), time.monotonic() + 10)
+        self._reap()
 
     def _reap(self) -> None:
         proc, self._proc = self._proc, None
@@ -535,6 +561,7 @@ class MilvusStandalone(_Server):
     """
 
     stop_grace = 30.0
+    wrapped = True
     poll_interval = 0.5
 
     def __init__(
@@ -615,6 +642,9 @@ class MilvusStandalone(_Server):
     def _environment(self) -> dict[str, str]:
         env = dict(os.environ)
         env["ETCD_CONFIG_PATH"] = str(self.data_dir / "etcd.yaml")
+        # On SIGTERM a query node holding a loaded collection waits this long (30 s by default)
+        # for another node to take its segments over; there is none in a standalone.
+        env["QUERYNODE_GRACEFULSTOPTIMEOUT"] = "1"
         return env
 
     def _command(self) -> list[str]:

@@ -11,7 +11,7 @@ import os
 import time
 from typing import Any, Callable, TypeVar
 
-os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
+os.environ.setdefault("GRPC_VERBOSITY", "NONE")  # gRPC's own log lines would litter the terminal
 for _name in ("pymilvus", "milvus_lite", "grpc"):
     logging.getLogger(_name).setLevel(logging.CRITICAL)
 
@@ -21,6 +21,7 @@ from pymilvus import __version__ as pymilvus_version  # noqa: E402
 from pymilvus.exceptions import MilvusException  # noqa: E402
 
 from . import lite  # noqa: E402
+from .wording import milvus_kind, server_shown  # noqa: E402
 from ..connection import ConnectionSettings, PingInfo  # noqa: E402
 from ..errors import ConnectFailed, ServerError, ShellError, UsageError  # noqa: E402
 
@@ -158,6 +159,13 @@ class Session:
             detail = "serving (health check not supported by this server)"
         return PingInfo("", self.address, rtt, healthy, detail)
 
+    def close_channel(self) -> None:
+        """Close the client only; an embedded Milvus Lite keeps running for whoever replaced us."""
+        try:
+            self.client.close()
+        except Exception:  # noqa: BLE001 - closing must not fail the shell
+            pass
+
     def _check_health(self, timeout: float) -> Any:
         handler = self.client._get_connection()  # noqa: SLF001 - CheckHealth has no public wrapper
         from pymilvus.grpc_gen import milvus_pb2  # noqa: PLC0415
@@ -165,10 +173,7 @@ class Session:
         return handler._stub.CheckHealth(milvus_pb2.CheckHealthRequest(), timeout=timeout)  # noqa: SLF001
 
     def close(self) -> None:
-        try:
-            self.client.close()
-        except Exception:  # noqa: BLE001 - closing must not fail the shell
-            pass
+        self.close_channel()
         if self.settings.address.kind == "lite":
             lite.stop(self.settings.address.path)
 
@@ -201,7 +206,10 @@ def translate_connect_error(exc: BaseException, settings: ConnectionSettings, ti
     code, details = _rpc_parts(rpc) if rpc is not None else (None, str(exc))
     low = details.lower()
     text = str(exc)
-    if code == grpc.StatusCode.UNAUTHENTICATED or "auth" in low and "fail" in low:
+    if any(w in low for w in _TLS_WORDS):
+        return ConnectFailed(f"TLS handshake failed with {address}: {_tls_reason(details)}", "tls",
+                             _tls_hint(details))
+    if code == grpc.StatusCode.UNAUTHENTICATED or "auth check failure" in low or "missing authorization" in low:
         if "missing authorization" in low or not (settings.user or settings.token):
             return ConnectFailed(
                 f"authentication failed: {address} requires credentials and none were given",
@@ -222,9 +230,6 @@ def translate_connect_error(exc: BaseException, settings: ConnectionSettings, ti
         return ConnectFailed(
             f"connection refused by {address}", "refused", "is Milvus running there, on that port?"
         )
-    if any(w in low for w in ("ssl", "tls", "handshake", "certificate", "x509")):
-        return ConnectFailed(f"TLS handshake failed with {address}: {_tls_reason(details)}", "tls",
-                             _tls_hint(details))
     if "socket closed" in low or "connection reset" in low:
         hint = None if settings.secure else "the port may expect TLS: try --tls or an https:// address"
         return ConnectFailed(f"{address} closed the connection", "closed", hint)
@@ -244,8 +249,15 @@ def translate_connect_error(exc: BaseException, settings: ConnectionSettings, ti
     return ConnectFailed(f"could not connect to {address}: {text}", "other")
 
 
+_TLS_WORDS = ("ssl", "tls", "handshake", "certificate", "x509", "tsi_", "hostname verification")
+
+
 def _tls_reason(details: str) -> str:
     low = details.lower()
+    if "hostname verification" in low:
+        return "the server's certificate does not match its name (see --server-name)"
+    if "tsi_data_corrupted" in low or "bad_certificate" in low:
+        return "the server rejected the client certificate (it wants --cert and --key signed by a CA it trusts)"
     if "certificate verify failed" in low or "certificate_verify_failed" in low:
         return "the server's certificate is not signed by a trusted CA (see --ca)"
     if "hostname" in low or "subject alternative name" in low or "name mismatch" in low:
@@ -256,22 +268,23 @@ def _tls_reason(details: str) -> str:
 
 
 def _tls_hint(details: str) -> str | None:
-    if "wrong version" in details.lower():
+    low = details.lower()
+    if "wrong version" in low:
         return "drop --tls / use http:// for a plain-text port"
+    if "tsi_data_corrupted" in low:
+        return "give --ca, --cert and --key for two-way TLS"
     return None
 
 
 def translate_call_error(exc: BaseException, session: Session) -> ShellError:
     address = session.address
-    version = session.server_version
     rpc = exc if isinstance(exc, grpc.RpcError) else None
     if rpc is not None:
         code, details = _rpc_parts(rpc)
         if code == grpc.StatusCode.DEADLINE_EXCEEDED:
             return ServerError(f"timed out after {session.timeout:g} s: no answer from {address}", "timeout")
         if code == grpc.StatusCode.UNIMPLEMENTED:
-            shown = f"Milvus {version}" if version else address
-            return ServerError(f"not supported by this server ({shown})", "unsupported")
+            return ServerError(f"not supported by this server ({server_shown(session)})", "unsupported")
         if code in (grpc.StatusCode.UNAUTHENTICATED, grpc.StatusCode.PERMISSION_DENIED):
             return ServerError(f"permission denied on {address}: {details}", "auth")
         if code == grpc.StatusCode.UNAVAILABLE:
@@ -290,7 +303,7 @@ def translate_call_error(exc: BaseException, session: Session) -> ShellError:
             return translate_call_error(inner, session)
         low = message.lower()
         if "unimplemented" in low or "not supported" in low or "unknown method" in low:
-            shown = f"Milvus {version}" if version else address
-            return ServerError(f"not supported by this server ({shown})", "unsupported")
-        return ServerError(message, f"milvus-{code}")
+            return ServerError(f"not supported by this server ({server_shown(session)})", "unsupported")
+        return ServerError(message, milvus_kind(code, low))
     return ServerError(f"{type(exc).__name__}: {exc}", "internal")
+
