@@ -77,6 +77,7 @@ class Renderer:
             if result.level == "warning":
                 text = self._paint("warning: " + text, YELLOW)
             stream.write(text + "\n")
+            stream.flush()
             return
         self.out.write(format_table(result, fmt, self.width, self.color))
         self.out.flush()

@@ -1,0 +1,84 @@
+"""ConnectionRegistry as a library, against a real Milvus Lite server."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+
+import pytest
+
+from milvus_shell import ConnectionRegistry
+from milvus_shell.addresses import parse_address
+from milvus_shell.connection import ConnectionSettings
+from milvus_shell.errors import ConnectFailed, UsageError
+from servers import free_port
+
+
+def settings(address: str, **kw) -> ConnectionSettings:
+    return ConnectionSettings(parse_address(address), **kw)
+
+
+def test_library_use(lite_server):
+    with ConnectionRegistry(timeout=5) as registry:
+        info = registry.connect("a", settings(lite_server.address))
+        assert info.alias == "a" and info.server_version.startswith("milvus_lite")
+        assert registry.active == "a"
+        name, session = registry.session()
+        assert name == "a" and session.call(session.client.list_collections) is not None
+        registry.disconnect("a")
+        assert registry.active is None
+        assert [v.state for v in registry.views()] == ["disconnected"]
+        with pytest.raises(UsageError, match="disconnected"):
+            registry.session("a")
+    # leaving the with-block closed everything
+    assert registry.aliases(connected_only=True) == []
+
+
+def test_failed_connect_leaves_registry_untouched(lite_server):
+    with ConnectionRegistry(timeout=5) as registry:
+        registry.connect("a", settings(lite_server.address))
+        before = registry.views()
+        with pytest.raises(ConnectFailed) as err:
+            registry.connect("b", settings(f"127.0.0.1:{free_port()}"))
+        assert err.value.kind == "refused"
+        assert registry.views() == before
+
+
+def test_secrets_are_not_in_repr_or_views():
+    s = settings("h:1", user="u", password="pw-XYZ", token="tok-XYZ")
+    assert "XYZ" not in repr(s)
+
+
+def test_readers_never_block_on_a_slow_connect(lite_server):
+    """Views are readable (completion does so from another thread) while a connect waits."""
+    from netkit import SilentPeer
+
+    with ConnectionRegistry(timeout=5) as registry, SilentPeer() as peer:
+        registry.connect("a", settings(lite_server.address))
+        done = threading.Event()
+
+        def slow():
+            with pytest.raises(ConnectFailed):
+                registry.connect("slow", settings(f"127.0.0.1:{peer.port}", timeout=2))
+            done.set()
+
+        t = threading.Thread(target=slow)
+        t.start()
+        reads = 0
+        while not done.is_set():
+            assert [v.alias for v in registry.views()] == ["a"]
+            reads += 1
+        t.join()
+        assert reads > 100
+
+
+def test_importing_the_shell_does_not_import_pymilvus():
+    code = (
+        "import sys, milvus_shell, milvus_shell.cli, milvus_shell.repl, milvus_shell.registry\n"
+        "from milvus_shell import ConnectionRegistry\n"
+        "ConnectionRegistry()\n"
+        "heavy = [m for m in ('pymilvus', 'grpc', 'pandas') if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
