@@ -1,0 +1,153 @@
+"""What real servers and real users do to a shell: frozen and killed servers, many aliases at once,
+arbitrary input. Servers are real processes the tests start, freeze, kill and restart."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from harness import Harness
+from milvus_shell.addresses import parse_address
+from milvus_shell.commands import build_table
+from milvus_shell.connection import ConnectionSettings
+from milvus_shell.errors import ConnectFailed, ParseError, ShellError
+from milvus_shell.parser import parse_line
+from milvus_shell.registry import ConnectionRegistry
+from servers import LiteServer
+
+
+@pytest.fixture
+def own_server(tmp_path):
+    """A Lite server of this test's own, free to be frozen or killed."""
+    with LiteServer(tmp_path / "own") as server:
+        yield server
+
+
+def test_frozen_server_call_times_out_and_others_keep_working(own_server, lite_server):
+    sh = Harness(timeout=1.5)
+    try:
+        sh.ok(f"connect frozen {own_server.address}; connect fine {lite_server.address}")
+        own_server.freeze()
+        try:
+            t0 = time.monotonic()
+            err = sh.fail("ping frozen")
+            elapsed = time.monotonic() - t0
+            assert "timed out after 1.5 s" in err and own_server.address in err
+            assert 1.4 < elapsed < 4
+            assert "serving" in sh.ok("ping fine")
+            assert sh.states() == {"frozen": "connected", "fine": "connected"}
+        finally:
+            own_server.thaw()
+        assert "serving" in sh.ok("ping frozen")
+    finally:
+        sh.close()
+
+
+def test_killed_server_then_restart_on_the_same_port(own_server):
+    sh = Harness(timeout=3)
+    try:
+        sh.ok(f"connect a {own_server.address}")
+        own_server.kill()
+        err = sh.fail("ping a")
+        assert own_server.address in err and "Traceback" not in err
+        assert sh.states() == {"a": "connected"}  # the alias stays; only the server went away
+        own_server.start()
+        t0 = time.monotonic()
+        assert "serving" in sh.ok("ping a")  # pymilvus reconnects; no manual connect
+        assert time.monotonic() - t0 < 3  # the local subchannel pool skips gRPC's back-off
+    finally:
+        sh.close()
+
+
+def test_fifty_aliases_on_two_servers_answer_to_the_alias_that_asked(lite_server, own_server):
+    """Each server holds a collection the other lacks; 50 aliases ask at once from threads."""
+    from pymilvus import MilvusClient
+
+    marks = {}
+    for server, name in ((lite_server, "only_on_a"), (own_server, "only_on_b")):
+        client = MilvusClient(uri=server.uri, timeout=10, dedicated=True)
+        try:
+            if not client.has_collection(name, timeout=10):
+                client.create_collection(name, dimension=4, timeout=10)
+        finally:
+            client.close()
+        marks[server.port] = name
+
+    with ConnectionRegistry(timeout=10) as registry:
+        servers = {}
+        for i in range(50):
+            server = (lite_server, own_server)[i % 2]
+            alias = f"a{i:02d}"
+            registry.connect(alias, ConnectionSettings(parse_address(server.address)))
+            servers[alias] = server
+        failures: list[str] = []
+
+        def ask(alias: str) -> None:
+            for _ in range(5):
+                _, session = registry.session(alias)
+                names = session.call(session.client.list_collections)
+                expected = marks[servers[alias].port]
+                other = set(marks.values()) - {expected}
+                if expected not in names or other & set(names):
+                    failures.append(f"{alias} got {names}")
+
+        threads = [threading.Thread(target=ask, args=(alias,)) for alias in servers]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert failures == []
+        views = registry.views()
+        assert len(views) == 50 and all(v.connected for v in views)
+        assert {v.address for v in views} == {lite_server.address, own_server.address}
+
+
+# -- arbitrary input --------------------------------------------------------------------------------
+
+TABLE = build_table()
+VOCABULARY = sorted(
+    {w for c in TABLE.commands for w in c.words}
+    | {o.name for c in TABLE.commands for o in c.options}
+    | {";", "#", "'", '"', "\\", "--", "=", "h:1", "[::1]", "a.db", "unix:", "http://", "-1", "1e9", "ä", "\x00"}
+)
+words = st.lists(st.one_of(st.sampled_from(VOCABULARY), st.text(max_size=8)), max_size=8)
+lines = st.one_of(st.text(max_size=60), words.map(" ".join), words.map("".join))
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(lines)
+def test_parser_never_fails_unexpectedly(line):
+    try:
+        invocations = parse_line(line, TABLE)
+    except ParseError as exc:
+        assert 1 <= exc.column <= len(line) + 2
+        return
+    for inv in invocations:
+        assert inv.command in TABLE.commands
+
+
+class _NoNetworkBackend:
+    """Dispatch fuzzing must not dial arbitrary hosts: every connect is refused at once.
+    (The real backend's behaviour is what the server tests above check.)"""
+
+    @staticmethod
+    def open_session(settings, timeout):
+        raise ConnectFailed(f"connection refused by {settings.display_address()}", "refused")
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(lines)
+def test_dispatch_never_fails_unexpectedly(line):
+    sh = Harness(ask_secret=lambda prompt: "pw")
+    sh.registry._backend_loader = lambda: _NoNetworkBackend  # noqa: SLF001 - see the class docstring
+    try:
+        ok, out, err = sh.run(line)
+    except ShellError as exc:  # pragma: no cover - run_line reports, never raises
+        pytest.fail(f"run_line raised {exc!r}")
+    assert "internal error" not in err and "Traceback" not in err, (line, err)
+    assert ok or err.startswith("error: ")
