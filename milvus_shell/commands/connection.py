@@ -158,7 +158,8 @@ COMMANDS = (
         summary="Open a named connection to a Milvus server and make it active",
         handler=connect,
         positionals=(
-            Positional("ALIAS", Kind.ALIAS, f"connection name, default 'default' ({_ALIAS_HELP})"),
+            Positional("ALIAS", Kind.ALIAS, f"connection name, default 'default' ({_ALIAS_HELP})",
+                       accepts="new"),
             Positional("ADDRESS", Kind.ADDRESS, "host:port, host, [::1]:port, http(s)://, tcp://, unix:/path or DIR.db"),
         ),
         options=(
@@ -203,7 +204,7 @@ COMMANDS = (
         name="use",
         summary="Make a connected alias the active one",
         handler=use,
-        positionals=(Positional("ALIAS", Kind.ALIAS, "a connected alias", required=True),),
+        positionals=(Positional("ALIAS", Kind.ALIAS, "a connected alias", required=True, accepts="live"),),
         examples=("use prod",),
     ),
     Command(
@@ -216,7 +217,8 @@ COMMANDS = (
         name="ping",
         summary="Round trip and health of a connection",
         handler=ping,
-        positionals=(Positional("ALIAS", Kind.ALIAS, "a connected alias (default: the active one)"),),
+        positionals=(Positional("ALIAS", Kind.ALIAS, "a connected alias (default: the active one)",
+                               accepts="live"),),
         examples=("ping", "ping prod"),
     ),
 )

@@ -32,6 +32,9 @@ class Positional:
     help: str
     required: bool = False
     repeat: bool = False
+    # Which values fit, for completion and highlighting: "known" (existing names), "live" (connected
+    # aliases only) or "new" (any name: the command creates it).
+    accepts: str = "known"
 
 
 @dataclass(frozen=True)
