@@ -1,0 +1,255 @@
+"""Completion derived from the command table, with values from pluggable in-memory sources.
+
+The completer knows the grammar (command names, options, which parameter the cursor is on); the
+values for a parameter come from ``sources``, a mapping Kind -> ValueSource. A source is called with
+the Slot being completed and returns candidates from an in-memory snapshot (the registry, the history,
+later a metadata cache): it must never wait on the network. Plug a new kind in with
+``completer.sources[Kind.X] = source``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence, Union
+
+from prompt_toolkit.completion import CompleteEvent, Completion, Completer
+from prompt_toolkit.document import Document
+
+from .commands.spec import Command, Kind, Option, Positional
+from .parser import CommandTable, tokenize
+from .word_roles import MAX_COMMAND_WORDS, Param, Role, StatementWords, at_cursor, classify
+
+if TYPE_CHECKING:
+    from .registry import ConnectionRegistry
+
+MAX_PATHS = 1000  # entries listed from one directory
+
+
+@dataclass(frozen=True)
+class Candidate:
+    text: str
+    meta: str = ""
+
+
+@dataclass(frozen=True)
+class Slot:
+    """The word being completed: its command and parameter, what is typed so far, what else was given."""
+
+    command: Command | None
+    param: Param | None
+    word: str  # typed so far, unquoted
+    given: Mapping[str, Any]  # the statement's other values: positional name / option key -> text (list if repeated)
+
+    @property
+    def kind(self) -> Kind | None:
+        return self.param.kind if self.param is not None else None
+
+    @property
+    def accepts(self) -> str:
+        """Which values fit: "known" (existing ones), "live" (connected aliases only) or "new" (any)."""
+        return getattr(self.param, "accepts", "known")
+
+    def given_for_param(self) -> list[str]:
+        """Values already given for this (repeatable) parameter, so they are not offered twice."""
+        if self.param is None:
+            return []
+        key = self.param.name if isinstance(self.param, Positional) else self.param.key
+        value = self.given.get(key)
+        return value if isinstance(value, list) else []
+
+
+ValueSource = Callable[[Slot], Iterable[Union[Candidate, str]]]
+
+
+class ShellCompleter(Completer):
+    """Command names, the typed command's options, and values by kind from ``sources``."""
+
+    def __init__(self, table: CommandTable, sources: Mapping[Kind, ValueSource] | None = None) -> None:
+        self.table = table
+        self.sources: dict[Kind, ValueSource] = dict(sources or {})
+
+    def get_completions(self, document: Document, complete_event: CompleteEvent) -> Iterator[Completion]:
+        text = document.text_before_cursor
+        here = at_cursor(text, self.table)
+        if here is None:
+            return
+        current = here.current
+        raw = text[here.replace_from:]
+        start = here.replace_from - len(text)
+        word = current.token.value
+        yield from self._command_words(here.before, word, raw, start)
+        command = here.statement.command
+        if command is None or current.role is Role.COMMAND:
+            return
+        if not current.token.quoted and word.startswith("-"):
+            if not here.options_closed():
+                yield from self._options(command, here.statement.words[:-1], word, start)
+            return
+        if current.role in (Role.ARGUMENT, Role.VALUE):
+            earlier = StatementWords(command, here.statement.words[:-1]).values()
+            slot = Slot(command, current.param, word, earlier)
+            yield from self._values(slot, raw, start)
+        offer_options = word == "" and not here.options_closed() and (
+            current.role is not Role.VALUE or getattr(current.param, "value_optional", False)
+        )
+        if offer_options:
+            yield from self._options(command, here.statement.words[:-1], word, start)
+
+    def _command_words(self, before: Sequence[Any], word: str, raw: str, start: int) -> Iterator[Completion]:
+        """The next word of every command name that the words so far begin."""
+        if len(before) >= MAX_COMMAND_WORDS or any(t.quoted for t in before) or raw[:1] in ("'", '"'):
+            return
+        typed = tuple(t.value.lower() for t in before)
+        k = len(typed)
+        seen: set[str] = set()
+        for cmd in self.table.commands:
+            words = cmd.words
+            if len(words) > k and words[:k] == typed and words[k].startswith(word.lower()):
+                if words[k] in seen:
+                    continue
+                seen.add(words[k])
+                meta = cmd.summary if len(words) == k + 1 else " ".join(words[: k + 1]) + " …"
+                yield Completion(words[k], start, display_meta=meta)
+
+    def _options(self, command: Command, earlier: Sequence[Any], word: str, start: int) -> Iterator[Completion]:
+        used = {w.param.name for w in earlier if w.role is Role.OPTION and w.param is not None}
+        for opt in command.options:
+            if opt.name.startswith(word) and (opt.repeat or opt.name not in used):
+                yield Completion(opt.name, start, display_meta=opt.help)
+
+    def _values(self, slot: Slot, raw: str, start: int) -> Iterator[Completion]:
+        source = self.sources.get(slot.kind) if slot.kind is not None else None
+        if source is None:
+            return
+        quote = raw[:1] if raw[:1] in ("'", '"') else ""
+        for cand in matching(source(slot), slot.word, substring=slot.kind is not Kind.PATH):
+            yield Completion(quote_word(cand.text, quote), start, display=cand.text, display_meta=cand.meta)
+
+
+def matching(candidates: Iterable[Candidate | str], word: str, substring: bool = True) -> list[Candidate]:
+    """Candidates that start with ``word`` (case-insensitively), then, once two characters are typed,
+    those that merely contain it."""
+    low = word.lower()
+    starts, contains, seen = [], [], set()
+    for cand in candidates:
+        if isinstance(cand, str):
+            cand = Candidate(cand)
+        if cand.text in seen:
+            continue
+        seen.add(cand.text)
+        text = cand.text.lower()
+        if text.startswith(low):
+            starts.append(cand)
+        elif substring and len(low) > 1 and low in text:
+            contains.append(cand)
+    return starts + contains
+
+
+_NEEDS_QUOTES = set(" \t\n'\"\\;#$`")
+
+
+def quote_word(text: str, quote: str = "") -> str:
+    """``text`` as one word of the shell's syntax; keeps the quote the user opened, if any."""
+    if not quote and text and not (_NEEDS_QUOTES & set(text)):
+        return text
+    if quote == '"' or (not quote and "'" in text):
+        return '"' + "".join("\\" + c if c in '\\"$`' else c for c in text) + '"'
+    if "'" in text:
+        return "'" + text.replace("'", "'\"'\"'") + "'"
+    return f"'{text}'"
+
+
+# -- value sources ----------------------------------------------------------------------------------
+
+def default_sources(
+    registry: "ConnectionRegistry", table: CommandTable, history: Callable[[], Sequence[str]] = tuple
+) -> dict[Kind, ValueSource]:
+    """The sources for the kinds the shell has: aliases, addresses, paths, choices, command names."""
+    return {
+        Kind.ALIAS: alias_source(registry),
+        Kind.ADDRESS: address_source(registry, table, history),
+        Kind.PATH: path_source,
+        Kind.CHOICE: choice_source,
+        Kind.COMMAND: command_source(table),
+    }
+
+
+def alias_source(registry: "ConnectionRegistry") -> ValueSource:
+    """Known aliases; only connected ones where the parameter accepts "live" ones."""
+    def candidates(slot: Slot) -> Iterator[Candidate]:
+        given = set(slot.given_for_param())
+        for view in registry.views():
+            if (slot.accepts == "live" and not view.connected) or view.alias in given:
+                continue
+            state = "active" if view.active else view.state
+            yield Candidate(view.alias, f"{state} · {view.address}")
+
+    return candidates
+
+
+def address_source(
+    registry: "ConnectionRegistry", table: CommandTable, history: Callable[[], Sequence[str]]
+) -> ValueSource:
+    """Addresses of the known aliases, then those typed in earlier commands (newest first)."""
+    seen_in: dict[str, tuple[str, ...]] = {}  # history line -> the addresses in it (lines do not change)
+
+    def addresses_in(line: str) -> tuple[str, ...]:
+        found = seen_in.get(line)
+        if found is None:
+            found = tuple(
+                w.token.value
+                for stmt in tokenize(line, partial=True)
+                for w in classify(stmt.tokens, table).words
+                if w.kind is Kind.ADDRESS and w.role in (Role.ARGUMENT, Role.VALUE)
+            )
+            seen_in[line] = found
+        return found
+
+    def candidates(slot: Slot) -> Iterator[Candidate]:
+        for view in registry.views():
+            yield Candidate(view.address, f"address of {view.alias}")
+        for line in reversed(history()):
+            for address in addresses_in(line):
+                yield Candidate(address, "from history")
+
+    return candidates
+
+
+def path_source(slot: Slot) -> Iterator[Candidate]:
+    """Entries of the directory typed so far; directories only where the parameter names a DIR."""
+    dirs_only = isinstance(slot.param, Option) and slot.param.metavar == "DIR"
+    head, tail = os.path.split(slot.word)
+    folder = os.path.expanduser(head) if head else "."
+    try:
+        with os.scandir(folder) as entries:
+            listed = []
+            for entry in entries:
+                if not entry.name.startswith(tail) or (entry.name.startswith(".") and not tail.startswith(".")):
+                    continue
+                is_dir = entry.is_dir()
+                if dirs_only and not is_dir:
+                    continue
+                listed.append((entry.name, is_dir))
+                if len(listed) >= MAX_PATHS:
+                    break
+    except OSError:
+        return
+    for name, is_dir in sorted(listed):
+        yield Candidate(os.path.join(head, name) + ("/" if is_dir else ""), "directory" if is_dir else "")
+
+
+def choice_source(slot: Slot) -> Iterator[Candidate]:
+    yield from (Candidate(c) for c in getattr(slot.param, "choices", ()))
+
+
+def command_source(table: CommandTable) -> ValueSource:
+    """For ``help COMMAND``: the next word of the command names the words so far begin."""
+    def candidates(slot: Slot) -> Iterator[Candidate]:
+        typed = tuple(w.lower() for w in slot.given_for_param())
+        k = len(typed)
+        for cmd in table.commands:
+            if len(cmd.words) > k and cmd.words[:k] == typed:
+                yield Candidate(cmd.words[k], cmd.summary if len(cmd.words) == k + 1 else "")
+
+    return candidates
