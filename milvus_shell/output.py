@@ -11,8 +11,8 @@ from typing import Any, Sequence, TextIO
 from prompt_toolkit.utils import get_cwidth
 
 from .results import Exit, Group, Message, Result, Table
+from .styles import ACTIVE_ALIAS_SGR
 
-BOLD_GREEN = "\x1b[1;32m"
 YELLOW = "\x1b[33m"
 RED = "\x1b[31m"
 RESET = "\x1b[0m"
@@ -118,7 +118,7 @@ def _aligned(table: Table, width: int, color: bool) -> str:
     for i, row in enumerate(body):
         line = _row(row, widths).rstrip()
         if color and i == table.active_row:
-            line = f"{BOLD_GREEN}{line}{RESET}"
+            line = f"{ACTIVE_ALIAS_SGR}{line}{RESET}"  # the prompt's active-alias style
         lines.append(line)
     n = len(body)
     lines.append(table.footer or f"({n} row{'s' if n != 1 else ''})")

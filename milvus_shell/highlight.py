@@ -1,0 +1,149 @@
+"""A pygments lexer built from the command table, and the prompt_toolkit style that colors it.
+
+Command words, options, values by kind, strings, numbers and alias names each get a token type; an
+alias is ``Name.Alias.Active`` (the active one), ``.Known`` (another alias of the registry) or
+``.Unknown`` (no such alias: the error style). A word still being typed at the end of the line is not
+flagged as an error while it is the beginning of something valid.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Iterator, Mapping
+
+from pygments.lexer import Lexer
+from pygments.token import Comment, Error, Keyword, Name, Number, Punctuation, String, Text, Whitespace
+from pygments.token import _TokenType
+
+from .commands.spec import Kind
+from .parser import CommandTable, tokenize
+from .word_roles import Role, StatementWords, Word, classify
+
+if TYPE_CHECKING:
+    from prompt_toolkit.styles import Style
+
+    from .registry import ConnectionRegistry
+
+ActiveAlias = Name.Alias.Active
+KnownAlias = Name.Alias.Known
+UnknownAlias = Name.Alias.Unknown
+
+# How the value of each kind looks; kinds not listed are plain names.
+KIND_TOKENS: dict[Kind, _TokenType] = {
+    Kind.NUMBER: Number,
+    Kind.CHOICE: Name.Constant,
+    Kind.ADDRESS: String,
+    Kind.PATH: String,
+    Kind.SECRET: String,
+    Kind.TEXT: String,
+    Kind.COMMAND: Keyword,
+}
+
+
+class ShellLexer(Lexer):
+    """Lexes milvus-shell lines by the command table; aliases are checked against ``registry``."""
+
+    name = "milvus-shell"
+
+    def __init__(
+        self,
+        table: CommandTable,
+        registry: "ConnectionRegistry | None" = None,
+        kind_tokens: Mapping[Kind, _TokenType] | None = None,
+        **options: Any,
+    ) -> None:
+        super().__init__(**options)
+        self.table = table
+        self.registry = registry
+        self.kind_tokens = dict(KIND_TOKENS if kind_tokens is None else kind_tokens)
+
+    def get_tokens_unprocessed(self, text: str) -> Iterator[tuple[int, _TokenType, str]]:
+        aliases = self._aliases()
+        spans: list[tuple[int, int, _TokenType]] = []
+        for statement in tokenize(text, partial=True):
+            words = classify(statement.tokens, self.table)
+            for word in words.words:
+                at_end = word.token.end == len(text)
+                spans.append((word.token.start, word.token.end, self._token(word, words, aliases, at_end)))
+        position = 0
+        for start, end, token in spans:
+            yield from _gap(text, position, start)
+            yield start, token, text[start:end]
+            position = end
+        yield from _gap(text, position, len(text))
+
+    def _aliases(self) -> tuple[str | None, frozenset[str]]:
+        if self.registry is None:
+            return None, frozenset()
+        return self.registry.active, frozenset(self.registry.aliases())
+
+    def _token(
+        self, word: Word, words: StatementWords, aliases: tuple[str | None, frozenset[str]], at_end: bool
+    ) -> _TokenType:
+        role, value = word.role, word.token.value
+        if role in (Role.COMMAND, Role.COMMAND_PREFIX):
+            return Keyword
+        if role is Role.UNKNOWN_COMMAND:
+            typed = [w.token.value for w in words.words if w.role is Role.COMMAND_PREFIX]
+            return Text if at_end and self._begins_command(typed, value) else Error
+        if role in (Role.OPTION, Role.END_OF_OPTIONS):
+            return Name.Attribute
+        if role is Role.UNKNOWN_OPTION:
+            options = words.command.options if words.command else ()
+            return Text if at_end and any(o.name.startswith(value) for o in options) else Error
+        if role is Role.EXTRA:
+            return Text if words.command is None else Error
+        kind = word.kind
+        if kind is Kind.ALIAS:
+            return self._alias_token(word, aliases, at_end)
+        if word.token.quoted:
+            return String
+        return self.kind_tokens.get(kind, Name) if kind is not None else Text
+
+    def _begins_command(self, typed: list[str], partial: str) -> bool:
+        k = len(typed)
+        low = tuple(w.lower() for w in typed)
+        return any(
+            len(c.words) > k and c.words[:k] == low and c.words[k].startswith(partial.lower())
+            for c in self.table.commands
+        )
+
+    def _alias_token(self, word: Word, aliases: tuple[str | None, frozenset[str]], at_end: bool) -> _TokenType:
+        active, known = aliases
+        value = word.token.value
+        if value == active:
+            return ActiveAlias
+        if value in known:
+            return KnownAlias
+        if getattr(word.param, "accepts", "known") == "new":
+            return Name  # a name the command is about to create
+        if at_end and any(a.startswith(value) for a in known):
+            return Text
+        return UnknownAlias
+
+
+def _gap(text: str, start: int, end: int) -> Iterator[tuple[int, _TokenType, str]]:
+    """The text between words: spaces, ``;``, the ``=`` of ``--opt=value``, or a trailing comment."""
+    i = start
+    while i < end:
+        ch = text[i]
+        if ch == "#":
+            yield i, Comment, text[i:end]
+            return
+        j = i + 1
+        if ch.isspace():
+            while j < end and text[j].isspace():
+                j += 1
+            yield i, Whitespace, text[i:j]
+        else:
+            yield i, Punctuation, ch
+        i = j
+
+
+def shell_style() -> "Style":
+    """The prompt_toolkit style for the prompt, the input and the toolbar (colors are dropped by the
+    session's color depth when they are off: bold and underline stay, so the active alias still shows)."""
+    from prompt_toolkit.styles import Style  # noqa: PLC0415
+
+    from .styles import RULES  # noqa: PLC0415
+
+    return Style.from_dict(RULES)
