@@ -1,7 +1,8 @@
 """Session fixtures: real servers on free loopback ports, and a private HOME for every test.
 
 The Milvus 2.3.5 servers (one with authentication, one with two-way TLS) start together, in
-threads, the first time a test asks for either: each takes 5 to 45 s to come up.
+threads, the first time a test asks for either: a few seconds, plus a one-off unpack of the
+binaries into a cache the two share.
 """
 
 from __future__ import annotations
@@ -41,9 +42,11 @@ def certs(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def _milvus_pair(tmp_path_factory, certs):
+    bin_cache = tmp_path_factory.getbasetemp() / "milvus-bin"
     servers = {
-        "auth": MilvusStandalone(tmp_path_factory.mktemp("milvus-auth"), auth=True),
-        "tls": MilvusStandalone(tmp_path_factory.mktemp("milvus-tls"), tls=2, certs=certs),
+        "auth": MilvusStandalone(tmp_path_factory.mktemp("milvus-auth"), auth=True, bin_cache=bin_cache),
+        "tls": MilvusStandalone(tmp_path_factory.mktemp("milvus-tls"), tls=2, certs=certs,
+                                bin_cache=bin_cache),
     }
     errors: list[BaseException] = []
 

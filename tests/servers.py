@@ -7,9 +7,8 @@ Two kinds:
   optionally with authentication and one-way / two-way TLS. Several can run at once: every
   port it listens on (proxy, internal components, etcd client and peer, metrics) is chosen here.
 
-Each server runs in its own session / process group, so the whole tree (for Milvus: the
-``milvus-server`` Python wrapper *and* the ``milvus`` binary it spawns) is signalled as one unit,
-and only that unit. Typical use in a conftest::
+Each server runs in its own session / process group and is signalled through that group only,
+never by name. Typical use in a conftest::
 
     @pytest.fixture(scope="session")
     def lite(tmp_path_factory):
@@ -25,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import fcntl
 import ipaddress
 import os
 import signal
@@ -33,12 +33,14 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Mapping, Optional, Sequence
+from typing import Mapping, Optional, Union
 
 LOOPBACK = "127.0.0.1"
 ROOT_USER = "root"
 ROOT_PASSWORD = "Milvus"  # Milvus's built-in default for the root user
 TLS_SERVER_NAME = "localhost"  # the name the test server certificate is issued for
+
+PathLike = Union[str, os.PathLike]
 
 
 class ServerError(RuntimeError):
@@ -78,7 +80,7 @@ def _port_open(port: int, host: str = LOOPBACK, timeout: float = 0.5) -> bool:
 # --------------------------------------------------------------------------- certificates
 
 
-def make_certs(directory, *, other: bool = True) -> dict[str, str]:
+def make_certs(directory: PathLike, *, other: bool = True) -> dict[str, str]:
     """Write a test PKI as PEM files into ``directory`` and return their paths.
 
     Keys: ``ca`` (CA certificate), ``server_cert`` / ``server_key`` (CN and SAN ``localhost``,
@@ -141,7 +143,9 @@ def make_certs(directory, *, other: bool = True) -> dict[str, str]:
                 ),
                 critical=True,
             )
-            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+            .add_extension(
+                x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False
+            )
             .sign(key, hashes.SHA256())
         )
         return key, cert
@@ -159,7 +163,8 @@ def make_certs(directory, *, other: bool = True) -> dict[str, str]:
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
             .add_extension(x509.ExtendedKeyUsage([usage]), critical=False)
             .add_extension(
-                x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False
+                x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
+                critical=False,
             )
         )
         if san:
@@ -226,14 +231,20 @@ def _rss_bytes(pid: int) -> int:
 
 
 def _tail(path: Path, lines: int) -> str:
+    """The last ``lines`` lines of a log; a Go panic's headline is kept even when the goroutine
+    dump that follows it is longer than that."""
     try:
-        with open(path, "rb") as handle:
-            handle.seek(0, os.SEEK_END)
-            handle.seek(max(0, handle.tell() - 64 * 1024))
-            text = handle.read().decode("utf-8", "replace")
+        text = path.read_bytes()[-4 * 1024 * 1024 :].decode("utf-8", "replace")
     except OSError:
         return ""
-    return "\n".join(text.splitlines()[-lines:])
+    all_lines = text.splitlines()
+    tail = all_lines[-lines:]
+    for index, line in enumerate(all_lines):
+        if line.startswith(("panic: ", "fatal error: ")):
+            if index < len(all_lines) - lines:
+                tail = all_lines[max(0, index - 2) : index + 1] + ["..."] + tail
+            break
+    return "\n".join(tail)
 
 
 # --------------------------------------------------------------------------- readiness probe
@@ -269,7 +280,9 @@ def _check_health(
     metadata = [("authorization", base64.b64encode(token.encode()).decode())] if token else None
     with channel:
         stub = milvus_pb2_grpc.MilvusServiceStub(channel)
-        health = stub.CheckHealth(milvus_pb2.CheckHealthRequest(), timeout=timeout, metadata=metadata)
+        health = stub.CheckHealth(
+            milvus_pb2.CheckHealthRequest(), timeout=timeout, metadata=metadata
+        )
         if health.status.code or health.status.error_code:
             raise ServerError(f"CheckHealth: {health.status.reason}")
         if not health.isHealthy:
@@ -290,17 +303,14 @@ class _Server:
     # Signal asking the server for a graceful stop, and how long to wait before SIGKILL.
     stop_signal = signal.SIGTERM
     stop_grace = 10.0
-    # True when our child is only a wrapper and the server is its child (milvus-server):
-    # the server is then stopped first and the wrapper, asked with SIGINT, reaps it and exits.
-    wrapped = False
     poll_interval = 0.1
 
-    def __init__(self, data_dir, *, port: Optional[int], ready_timeout: float) -> None:
+    def __init__(self, data_dir: PathLike, *, port: Optional[int], ready_timeout: float) -> None:
         self.data_dir = Path(data_dir).resolve()
         self.host = LOOPBACK
         self.port = port if port is not None else free_port()
         self.ready_timeout = ready_timeout
-        self.log_path = self.data_dir / "server.log"  # our child's stdout + stderr
+        self.log_path = self.data_dir / "server.log"  # the server's stdout + stderr
         self.started_in: Optional[float] = None  # seconds from spawn to ready, last start
         self._proc: Optional[subprocess.Popen] = None
 
@@ -320,9 +330,6 @@ class _Server:
         """Raise unless the server answers a real request."""
         _check_health(self.address)
 
-    def log_files(self) -> list[Path]:
-        return [self.log_path]
-
     # -- public API
 
     @property
@@ -339,7 +346,7 @@ class _Server:
 
     @property
     def pid(self) -> Optional[int]:
-        """Our direct child, also the process group id; None when not started."""
+        """The server process, also its process group id; None when not started."""
         return self._proc.pid if self._proc is not None else None
 
     @property
@@ -355,12 +362,7 @@ class _Server:
         return sum(_rss_bytes(pid) for pid in self.pids())
 
     def log_tail(self, lines: int = 40) -> str:
-        parts = []
-        for path in self.log_files():
-            text = _tail(path, lines)
-            if text:
-                parts.append(f"--- {path} ---\n{text}")
-        return "\n".join(parts) or "(no log output)"
+        return _tail(self.log_path, lines) or "(no output)"
 
     def start(self):
         """Spawn the server and wait until it answers; returns self. Raises ServerError."""
@@ -388,16 +390,25 @@ class _Server:
 
     def stop(self, grace: Optional[float] = None) -> None:
         """Graceful stop, SIGKILL after ``grace`` seconds (default ``stop_grace``); idempotent."""
-        if self._proc is not None:
-            self._terminate(self.stop_signal, self.stop_grace if grace is None else grace)
+        if self._proc is None:
+            return
+        self._signal(self.stop_signal)
+        self._signal(signal.SIGCONT)  # a frozen process only acts on the signal once resumed
+        if not self._wait_gone(time.monotonic() + (self.stop_grace if grace is None else grace)):
+            self._signal(signal.SIGKILL)
+            self._wait_gone(time.monotonic() + 10)
+        self._reap()
 
     def kill(self) -> None:
         """SIGKILL the server (no graceful shutdown) and reap it; idempotent."""
-        if self._proc is not None:
-            self._terminate(signal.SIGKILL, 0.0)
+        if self._proc is None:
+            return
+        self._signal(signal.SIGKILL)
+        self._wait_gone(time.monotonic() + 10)
+        self._reap()
 
     def freeze(self) -> None:
-        """SIGSTOP the group: the port stays open but nothing answers."""
+        """SIGSTOP the group: the port stays open, connections are accepted, nothing answers."""
         self._signal(signal.SIGSTOP)
 
     def thaw(self) -> None:
@@ -424,11 +435,8 @@ class _Server:
     # -- internals
 
     def _signal(self, signum: int) -> None:
-        """Signal the whole process group.
-
-        The group id is our child's pid: it cannot be recycled before we reap the child, and
-        _reap() forgets it, so we never signal a stranger's group.
-        """
+        # The group id is our child's pid: it cannot be recycled before we reap the child, and
+        # _reap() forgets it, so we never signal a stranger's group.
         if self._proc is None:
             return
         try:
@@ -436,48 +444,18 @@ class _Server:
         except ProcessLookupError:
             pass
 
-    def _children(self) -> list[int]:
-        return [pid for pid in self.pids() if pid != self._proc.pid]
-
-    def _signal_children(self, signum: int) -> None:
-        for pid in self._children():
-            try:
-                os.kill(pid, signum)
-            except ProcessLookupError:
-                pass
-
-    @staticmethod
-    def _wait_until(done, deadline: float) -> bool:
-        while not done():
+    def _wait_gone(self, deadline: float) -> bool:
+        while self.pids():
             if time.monotonic() > deadline:
                 return False
             time.sleep(0.05)
         return True
 
-    def _terminate(self, signum: int, grace: float) -> None:
-        deadline = time.monotonic() + grace
-        if self.wrapped:
-            # Stop the real server first, so that its parent (the wrapper) reaps it; killed
-            # together, the server would become an orphan left to init, which may never reap it.
-            self._signal_children(signum)
-            self._signal(signal.SIGCONT)  # a frozen process only acts on signals once resumed
-            if not self._wait_until(lambda: not self._children(), deadline):
-                self._signal_children(signal.SIGKILL)
-                self._wait_until(lambda: not self._children(), time.monotonic() + 10)
-            signum = signal.SIGINT  # milvus-server's handler reaps its child and returns
-            deadline = max(deadline, time.monotonic() + 5)
-        self._signal(signum)
-        self._signal(signal.SIGCONT)
-        if not self._wait_until(lambda: not self.pids(), deadline):
-            self._signal(signal.SIGKILL)
-            self._wait_until(lambda: not self.pids(), time.monotonic() + 10)
-        self._reap()
-
     def _reap(self) -> None:
         proc, self._proc = self._proc, None
         try:
             proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:  # cannot happen after SIGKILL, but never hang a test run
+        except subprocess.TimeoutExpired:  # not after SIGKILL; but never hang a test run
             pass
 
     def _wait_ready(self, deadline: float) -> None:
@@ -487,7 +465,7 @@ class _Server:
             if code is not None:
                 raise ServerError(
                     f"{type(self).__name__} on {self.address} exited with code {code} "
-                    f"before answering\n{self.log_tail()}"
+                    f"before answering; log {self.log_path}:\n{self.log_tail()}"
                 )
             if _port_open(self.port):
                 try:
@@ -498,7 +476,8 @@ class _Server:
             if time.monotonic() > deadline:
                 raise ServerError(
                     f"{type(self).__name__} on {self.address} not ready after "
-                    f"{self.ready_timeout:.0f} s (last probe: {last_error})\n{self.log_tail()}"
+                    f"{self.ready_timeout:.0f} s (last probe: {last_error}); "
+                    f"log {self.log_path}:\n{self.log_tail()}"
                 )
             time.sleep(self.poll_interval)
 
@@ -508,14 +487,17 @@ class LiteServer(_Server):
 
     Data lives in ``data_dir/data`` (persists across ``restart()``), output in
     ``data_dir/server.log``. Milvus Lite has no auth and no TLS. Its gRPC server binds with
-    SO_REUSEPORT, so it does not notice a port clash: the port must really be free.
+    SO_REUSEPORT: a plain listener on the port makes it fail, but another gRPC server on the
+    same port goes unnoticed, and the two share the connections.
     """
 
     # The CLI shuts down gracefully on KeyboardInterrupt (drains requests up to 5 s and
     # closes the database); SIGTERM would kill it without closing the database.
     stop_signal = signal.SIGINT
 
-    def __init__(self, data_dir, *, port: Optional[int] = None, ready_timeout: float = 30.0) -> None:
+    def __init__(
+        self, data_dir: PathLike, *, port: Optional[int] = None, ready_timeout: float = 30.0
+    ) -> None:
         super().__init__(data_dir, port=port, ready_timeout=ready_timeout)
         self.db_dir = self.data_dir / "data"
 
@@ -526,22 +508,13 @@ class LiteServer(_Server):
         ]
 
 
-# milvus-server (the ``milvus`` package's entry point) picks its metrics/health HTTP port
-# itself, scanning upwards from 9091 and passing it to the binary as METRICS_PORT, which
-# overrides any config key. Two instances started together could pick the same one, so we run
-# the same entry point, ``milvus.main()``, with the scan starting at a port we chose.
-_MILVUS_SERVER_MAIN = (
-    "import sys, milvus\n"
-    "milvus.default_server.webservice_port = int(sys.argv.pop(1))\n"
-    "sys.argv[0] = 'milvus-server'\n"
-    "sys.exit(milvus.main())\n"
-)
-
-# milvus-server options naming a listening port, besides --proxy-port (= .port).
-_MILVUS_PORT_OPTIONS = (
-    "etcd-port", "root-coord-port", "proxy-internal-port", "query-coord-port",
-    "query-node-port", "index-coord-port", "index-node-port", "data-coord-port",
-    "data-node-port",
+# Listening ports of a standalone, by their name in the milvus package's config template,
+# besides proxy_port (= .port). The embedded etcd's peer port and the metrics/health HTTP port
+# (METRICS_PORT, 9091 by default) are not template keys: see _prepare() and _environment().
+_MILVUS_PORT_KEYS = (
+    "etcd_port", "root_coord_port", "proxy_internal_port", "query_coord_port",
+    "query_node_port", "index_coord_port", "index_node_port", "data_coord_port",
+    "data_node_port",
 )
 
 
@@ -552,41 +525,56 @@ class MilvusStandalone(_Server):
     ``tls=1``: one-way TLS (clients trust ``certs["ca"]``);
     ``tls=2``: two-way TLS (clients also present ``certs["client_cert"]`` / ``client_key``).
     ``certs``: a ``make_certs`` result; generated into ``data_dir/certs`` when TLS is asked
-    for without them. ``extra_config``: ``{"dotted.key": value}`` for milvus.yaml (only keys
-    present in the package's template are honoured).
+    for without them. ``session_ttl``: see below. ``extra_config``: ``{"dotted.key": value}``
+    for milvus.yaml (only keys present in the package's template are honoured).
+    ``bin_cache``: a directory whose ``bin/`` receives the binaries unpacked from the package
+    (~250 MB, ~5 s), shared by every instance given the same one; default ``data_dir``.
 
-    Layout of ``data_dir``: ``server.log`` (wrapper output), ``etcd.yaml``, ``configs/milvus.yaml``,
-    ``logs/`` (``milvus-stdout.log``, ``milvus-stderr.log``, ``etcd.log``), ``data/``, ``bin/``
-    (the binaries, ~200 MB, unpacked by the wrapper on first start of each data dir).
+    The ``milvus`` package's own pieces are used (config template, binary unpacking, the
+    environment its ``milvus-server`` sets), but the ``milvus`` binary is started directly, not
+    through ``milvus-server``: that wrapper treats every ``--*-port`` as a mere starting point
+    and silently moves to the next free port (a port in TIME_WAIT after a restart is "busy" to
+    it), picks the metrics port itself, and is a second process to stop.
+
+    Layout of ``data_dir`` (~400 MB once started): ``server.log`` (Milvus's stdout + stderr),
+    ``etcd.yaml``, ``configs/milvus.yaml``, ``logs/standalone-N.log`` (Milvus's log, per run),
+    ``data/`` (etcd, rocksmq; ~140 MB), ``bin/`` (unless ``bin_cache`` is given).
+    Outside it, Milvus writes ``/run/milvus/standalone.pid`` (or ``/tmp/milvus/``): shared by
+    all instances but harmless, it is not an exclusive lock.
     """
 
     stop_grace = 30.0
-    wrapped = True
     poll_interval = 0.5
 
     def __init__(
         self,
-        data_dir,
+        data_dir: PathLike,
         *,
         auth: bool = False,
         tls: Optional[int] = None,
         certs: Optional[Mapping[str, str]] = None,
         ready_timeout: float = 120.0,
+        session_ttl: int = 10,
         extra_config: Optional[Mapping[str, object]] = None,
+        bin_cache: Optional[PathLike] = None,
     ) -> None:
         if tls not in (None, 1, 2):
             raise ValueError(f"tls must be None, 1 or 2, not {tls!r}")
-        ports = free_ports(len(_MILVUS_PORT_OPTIONS) + 3)  # + proxy, etcd peer, metrics
+        ports = free_ports(len(_MILVUS_PORT_KEYS) + 3)  # + proxy, etcd peer, metrics
         super().__init__(data_dir, port=ports.pop(), ready_timeout=ready_timeout)
         self.auth = auth
         self.tls = tls
         self.certs = dict(certs) if certs else None
-        self.extra_config = dict(extra_config or {})
+        self.bin_root = Path(bin_cache).resolve() if bin_cache is not None else self.data_dir
         self.etcd_peer_port = ports.pop()
         self.metrics_port = ports.pop()
-        self.ports = dict(zip(_MILVUS_PORT_OPTIONS, ports))
-        self.ports.update({"proxy-port": self.port, "etcd-peer-port": self.etcd_peer_port,
-                           "metrics-port": self.metrics_port})
+        self.ports = dict(zip(_MILVUS_PORT_KEYS, ports))
+        self.ports.update(proxy_port=self.port, etcd_peer_port=self.etcd_peer_port,
+                          metrics_port=self.metrics_port)
+        # After a restart Milvus reports unhealthy until the previous run's etcd sessions
+        # expire: common.session.ttl (30 s by default) sets the restart time (about ttl + 5 s).
+        # But a server frozen (SIGSTOP) for longer than the ttl dies when thawed.
+        self.extra_config = {"common.session.ttl": session_ttl, **(extra_config or {})}
 
     @property
     def token(self) -> str:
@@ -618,17 +606,42 @@ class MilvusStandalone(_Server):
             )
         return kwargs
 
-    def log_files(self) -> list[Path]:
-        logs = self.data_dir / "logs"
-        return [self.log_path, logs / "milvus-stderr.log", logs / "milvus-stdout.log"]
+    @property
+    def binary(self) -> Path:
+        return self.bin_root / "bin" / "milvus"
 
     def _prepare(self) -> None:
+        import milvus  # the PyPI package ``milvus==2.3.5``
+
         super()._prepare()
         if self.tls and not self.certs:
             self.certs = make_certs(self.data_dir / "certs")
+
+        # configs/milvus.yaml from the package's template, with every port ours.
+        config = milvus.MilvusServerConfig(data_dir=str(self.data_dir))
+        config.resolve_storage()  # data, logs and etcd paths under data_dir
+        settings: dict = {key: self.ports[key] for key in _MILVUS_PORT_KEYS}
+        settings.update(proxy_port=self.port, authorization_enabled=self.auth,
+                        tls_mode=self.tls or 0)
+        if self.tls:
+            settings.update(server_pem_path=self.certs["server_cert"],
+                            server_key_path=self.certs["server_key"],
+                            ca_pem_path=self.certs["ca"])
+        settings.update(self.extra_config)
+        for key, value in settings.items():
+            config.set(key, value)
+        config.write_config()
+
+        # Unpack bin/ (skipped when its checksums match); the lock serialises instances that
+        # share a bin_cache, in this process or another.
+        self.bin_root.mkdir(parents=True, exist_ok=True)
+        with open(self.bin_root / ".unpack.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            milvus._initialize_data_files(str(self.bin_root))
+
         # The embedded etcd listens on 2379 (client) and 2380 (peer) unless told otherwise by
-        # the file named in ETCD_CONFIG_PATH; Milvus itself dials localhost:<--etcd-port>.
-        client = f"http://{LOOPBACK}:{self.ports['etcd-port']}"
+        # the file named in ETCD_CONFIG_PATH; Milvus itself dials localhost:<etcd_port>.
+        client = f"http://{LOOPBACK}:{self.ports['etcd_port']}"
         peer = f"http://{LOOPBACK}:{self.etcd_peer_port}"
         (self.data_dir / "etcd.yaml").write_text(
             "name: default\n"
@@ -641,33 +654,24 @@ class MilvusStandalone(_Server):
 
     def _environment(self) -> dict[str, str]:
         env = dict(os.environ)
-        env["ETCD_CONFIG_PATH"] = str(self.data_dir / "etcd.yaml")
-        # On SIGTERM a query node holding a loaded collection waits this long (30 s by default)
-        # for another node to take its segments over; there is none in a standalone.
-        env["QUERYNODE_GRACEFULSTOPTIMEOUT"] = "1"
+        bin_dir = str(self.binary.parent)
+        env.update(
+            # what milvus-server sets
+            DEPLOY_MODE="STANDALONE",
+            METRICS_PORT=str(self.metrics_port),  # metrics + /healthz HTTP, all interfaces
+            MILVUS_RUN_DIR=str(self.data_dir / "run"),
+            MILVUSCONF=str(self.data_dir / "configs"),  # the default is ./configs, cwd = data_dir
+            LD_LIBRARY_PATH=":".join(filter(None, [bin_dir, os.environ.get("LD_LIBRARY_PATH")])),
+            # environment variables override milvus.yaml keys (dots become underscores)
+            ETCD_CONFIG_PATH=str(self.data_dir / "etcd.yaml"),
+            # On SIGTERM a query node holding a loaded collection waits this long (30 s by
+            # default) for another node to take its segments over; a standalone has none.
+            QUERYNODE_GRACEFULSTOPTIMEOUT="1",
+        )
         return env
 
     def _command(self) -> list[str]:
-        command = [
-            sys.executable, "-c", _MILVUS_SERVER_MAIN, str(self.metrics_port),
-            "--data", str(self.data_dir),
-            "--proxy-port", str(self.port),
-        ]
-        for option, port in self.ports.items():
-            if option in _MILVUS_PORT_OPTIONS:
-                command += [f"--{option}", str(port)]
-        if self.auth:
-            command += ["--authorization-enabled", "true"]
-        if self.tls:
-            command += [
-                "--tls-mode", str(self.tls),
-                "--server-pem-path", self.certs["server_cert"],
-                "--server-key-path", self.certs["server_key"],
-                "--ca-pem-path", self.certs["ca"],
-            ]
-        for key, value in self.extra_config.items():
-            command += ["--extra-config", f"{key}={value}"]
-        return command
+        return [str(self.binary), "run", "standalone"]
 
     def _probe(self) -> None:
         tls_files: Optional[dict] = None
@@ -680,7 +684,7 @@ class MilvusStandalone(_Server):
         _check_health(self.address, token=self.token, tls_files=tls_files)
 
 
-__all__: Sequence[str] = (
+__all__ = [
     "LOOPBACK", "ROOT_USER", "ROOT_PASSWORD", "TLS_SERVER_NAME", "ServerError",
     "free_port", "free_ports", "make_certs", "LiteServer", "MilvusStandalone",
-)
+]
