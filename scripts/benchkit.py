@@ -1,0 +1,306 @@
+"""Small tools for scripts/bench.py: statistics, a pseudo-terminal driver, /proc readings, the machine.
+
+Public tools only: time.perf_counter, pexpect, /proc/PID/status, /usr/bin/time. Nothing here knows
+about milvus-shell.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import pexpect
+
+# -- statistics ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Stat:
+    """Several measurements of one thing: median and spread."""
+
+    values: list[float] = field(default_factory=list)
+
+    def add(self, value: float) -> None:
+        self.values.append(value)
+
+    def __bool__(self) -> bool:
+        return bool(self.values)
+
+    @property
+    def n(self) -> int:
+        return len(self.values)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.values)
+
+    @property
+    def lo(self) -> float:
+        return min(self.values)
+
+    @property
+    def hi(self) -> float:
+        return max(self.values)
+
+    def quantile(self, q: float) -> float:
+        """Linear-interpolated quantile, q in [0, 1]."""
+        data = sorted(self.values)
+        if len(data) == 1:
+            return data[0]
+        pos = q * (len(data) - 1)
+        low = int(pos)
+        high = min(low + 1, len(data) - 1)
+        return data[low] + (data[high] - data[low]) * (pos - low)
+
+
+def fmt_seconds(value: float) -> str:
+    """A duration in a unit that keeps three significant digits."""
+    magnitude = abs(value)
+    if magnitude >= 1:
+        return f"{value:.2f} s"
+    if magnitude >= 1e-3:
+        return f"{value * 1e3:.3g} ms" if magnitude < 0.1 else f"{value * 1e3:.0f} ms"
+    return f"{value * 1e6:.3g} µs" if magnitude >= 1e-6 else f"{value * 1e9:.0f} ns"
+
+
+def fmt_mb(kib: float) -> str:
+    return f"{kib / 1024:.0f} MB"
+
+
+def fmt_rate(value: float, unit: str) -> str:
+    if value >= 100_000:
+        return f"{value / 1000:,.0f}k {unit}"
+    return f"{value:,.0f} {unit}"
+
+
+def spread(stat: Stat, fmt) -> str:
+    """``median (min–max, n=N)`` with ``fmt`` turning one value into text."""
+    if stat.n == 1:
+        return f"{fmt(stat.median)} (n=1)"
+    return f"{fmt(stat.median)} ({fmt(stat.lo)}–{fmt(stat.hi)}, n={stat.n})"
+
+
+def spread_iqr(stat: Stat, fmt) -> str:
+    """``median (IQR q1–q3, n=N)``: for many samples, where min and max say little."""
+    return f"{fmt(stat.median)} (IQR {fmt(stat.quantile(0.25))}–{fmt(stat.quantile(0.75))}, n={stat.n})"
+
+
+# -- /proc -----------------------------------------------------------------------------------------
+
+
+def proc_status(pid: int) -> dict[str, int]:
+    """VmHWM (peak resident), VmRSS and Threads of a live process, in KiB (threads: a count)."""
+    values: dict[str, int] = {}
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                key, _, rest = line.partition(":")
+                if key in ("VmHWM", "VmRSS", "Threads"):
+                    values[key] = int(rest.split()[0])
+    except (OSError, ValueError, IndexError):
+        pass
+    return values
+
+
+def wait_until_settled(pid: int, quiet: float = 1.0, limit: float = 20.0) -> dict[str, int]:
+    """Poll a process until its peak memory has not grown for ``quiet`` seconds; its last status."""
+    deadline = time.monotonic() + limit
+    last = proc_status(pid)
+    still_since = time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        now = proc_status(pid)
+        if not now:
+            return last
+        if now.get("VmHWM") != last.get("VmHWM") or now.get("Threads") != last.get("Threads"):
+            still_since = time.monotonic()
+        last = now
+        if time.monotonic() - still_since >= quiet:
+            break
+    return last
+
+
+def timed_run(argv: Sequence[str], *, env: dict[str, str] | None = None, cwd: str | None = None,
+              stdout=subprocess.DEVNULL, timeout: float = 600) -> tuple[float, int, int]:
+    """Run ``argv`` under /usr/bin/time; (wall seconds by perf_counter, peak RSS KiB, exit status)."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
+        cmd = ["/usr/bin/time", "-f", "%M", "-o", report.name, *argv]
+        t0 = time.perf_counter()
+        proc = subprocess.run(cmd, env=env, cwd=cwd, stdout=stdout, stderr=subprocess.PIPE, timeout=timeout)
+        wall = time.perf_counter() - t0
+        text = Path(report.name).read_text().strip().splitlines()
+    peak = int(text[-1]) if text and text[-1].isdigit() else 0
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv)} exited {proc.returncode}: {proc.stderr.decode(errors='replace')[-2000:]}")
+    return wall, peak, proc.returncode
+
+
+# -- a program in a pseudo-terminal ----------------------------------------------------------------
+
+# CSI, OSC, charset selection and the two-byte escapes prompt_toolkit writes.
+ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]|\x1b[=>78DEHMNOZc]")
+
+
+def plain(text: str) -> str:
+    return ANSI.sub("", text)
+
+
+class Term:
+    """A program in a pseudo-terminal. ``wait`` finds a regular expression in what it drew since the
+    last ``mark`` (escape sequences stripped) and returns the perf_counter time the text arrived."""
+
+    def __init__(self, argv: Sequence[str], env: dict[str, str], cwd: str | None = None,
+                 rows: int = 40, cols: int = 120) -> None:
+        self.started = time.perf_counter()
+        self.child = pexpect.spawn(argv[0], list(argv[1:]), env=env, cwd=cwd, dimensions=(rows, cols),
+                                   encoding="utf-8", codec_errors="replace")
+        self.child.delaybeforesend = None
+        self.raw = ""
+        self.since = 0
+
+    @property
+    def pid(self) -> int:
+        return self.child.pid
+
+    def _read(self, timeout: float) -> bool:
+        try:
+            chunk = self.child.read_nonblocking(65536, timeout=timeout)
+        except pexpect.TIMEOUT:
+            return False
+        self.raw += chunk
+        return True
+
+    def drain(self, quiet: float = 0.0) -> None:
+        """Read what is pending (until nothing came for ``quiet`` seconds), then mark."""
+        while self._read(quiet):
+            pass
+        self.mark()
+
+    def mark(self) -> None:
+        self.since = len(self.raw)
+
+    def send(self, text: str) -> float:
+        """Mark, send, and return the time just before the bytes were written."""
+        self.mark()
+        t = time.perf_counter()
+        self.child.send(text)
+        return t
+
+    def wait(self, pattern: str | re.Pattern[str], timeout: float = 10.0) -> float:
+        regex = re.compile(pattern) if isinstance(pattern, str) else pattern
+        deadline = time.perf_counter() + timeout
+        while True:
+            if regex.search(plain(self.raw[self.since:])):
+                return time.perf_counter()
+            remaining = deadline - time.perf_counter()
+            if remaining <= 0:
+                tail = plain(self.raw[self.since:])[-600:]
+                raise TimeoutError(f"{regex.pattern!r} not on screen after {timeout:g} s; screen text: {tail!r}")
+            try:
+                if self._read(remaining):
+                    arrived = time.perf_counter()
+                    if regex.search(plain(self.raw[self.since:])):
+                        return arrived
+            except pexpect.EOF:
+                tail = plain(self.raw[self.since:])[-600:]
+                raise EOFError(f"program ended while waiting for {regex.pattern!r}; screen text: {tail!r}") from None
+
+    def close(self, eof_keys: str = "\x04", grace: float = 5.0) -> None:
+        """Ask the program to leave (Ctrl-D), then end it by its own pid if it does not."""
+        if not self.child.isalive():
+            self.child.close()
+            return
+        try:
+            self.child.send(eof_keys)
+            self.child.expect(pexpect.EOF, timeout=grace)
+        except (pexpect.TIMEOUT, pexpect.EOF, OSError):
+            pass
+        self.child.close(force=True)
+
+
+def terminal_env(home: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """A private HOME and XDG directories, no CPR requests, no MILVUS_* secrets."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MILVUS_", "XDG_"))}
+    for name, sub in (("XDG_CONFIG_HOME", ".config"), ("XDG_DATA_HOME", ".local/share"),
+                      ("XDG_STATE_HOME", ".local/state"), ("XDG_CACHE_HOME", ".cache")):
+        (home / sub).mkdir(parents=True, exist_ok=True)
+        env[name] = str(home / sub)
+    env.update(HOME=str(home), PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm-256color", LANG="C.UTF-8",
+               LC_ALL="C.UTF-8", COLUMNS="120", LINES="40")
+    env.pop("NO_COLOR", None)
+    env.update(extra or {})
+    return env
+
+
+# -- the machine -----------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, str]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = ""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                ram = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    except OSError:
+        pass
+    osname = platform.platform()
+    try:
+        for line in Path("/etc/os-release").read_text().splitlines():
+            if line.startswith("PRETTY_NAME="):
+                osname = line.split("=", 1)[1].strip('"') + f" (kernel {platform.release()})"
+    except OSError:
+        pass
+    virt = ""
+    if shutil.which("systemd-detect-virt"):
+        out = subprocess.run(["systemd-detect-virt"], capture_output=True, text=True).stdout.strip()
+        virt = "" if out in ("", "none") else out
+    return {
+        "cpu": cpu + (f" ({virt} guest)" if virt else ""),
+        "cores": str(os.cpu_count()),
+        "ram": ram,
+        "python": f"{platform.python_implementation()} {platform.python_version()} ({sys.executable})",
+        "os": osname,
+        "date": datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+    }
+
+
+def package_versions(names: Iterable[str]) -> dict[str, str]:
+    from importlib import metadata
+
+    found = {}
+    for name in names:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
+def git_revision(root: Path) -> str:
+    try:
+        rev = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True,
+                             text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain",
+                                "--", "milvus_shell"], capture_output=True, text=True).stdout.strip()
+        return rev + (" + uncommitted changes in milvus_shell/" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
