@@ -48,7 +48,7 @@ sys.path[:0] = [str(ROOT / "scripts"), str(ROOT / "tests")]
 
 from benchkit import (  # noqa: E402
     Stat, Term, fmt_mb, fmt_rate, fmt_seconds, git_revision, machine, package_versions, proc_status, spread,
-    spread_iqr, terminal_env, timed_run, wait_until_settled,
+    spread_iqr, terminal_env, timed_run, wait_until_settled, watch_run,
 )
 from servers import LiteServer  # noqa: E402
 
@@ -288,9 +288,10 @@ def ensure_milvus_cli(cache: Path) -> tuple[Path | None, str]:
 def write_history(path: Path, count: int, seed: int = 7) -> None:
     """``count`` entries in prompt_toolkit's FileHistory format (what history.py reads)."""
     rng = random.Random(seed)
-    verbs = ["describe coll_{:05d}", "query coll_{:05d} 'id > 10' --limit 5", "ping", "connections",
-             "show collections", "search coll_{:05d} --vector '[0.1, 0.2, 0.3, 0.4]' --limit 3",
-             "use default", "count coll_{:05d}", "show indexes coll_{:05d}", "connect prod 10.0.0.{:d}:19530"]
+    # Names unlike the bench server's (coll_…): auto-suggest then scans the whole history (worst case).
+    verbs = ["describe hist_{:05d}", "query hist_{:05d} 'id > 10' --limit 5", "ping", "connections",
+             "show collections", "search hist_{:05d} --vector '[0.1, 0.2, 0.3, 0.4]' --limit 3",
+             "use default", "count hist_{:05d}", "show indexes hist_{:05d}", "connect prod 10.0.0.{:d}:19530"]
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     with open(path, "w", encoding="utf-8") as f:
         for _ in range(count):
@@ -667,73 +668,107 @@ def auto_suggest_cost(report: Report, args: argparse.Namespace, entries: list[st
 
 
 def completion_in_pty(report: Report, args: argparse.Namespace, server: LiteServer) -> None:
-    """Type `describe coll_0DD` then Tab in a real pty; time until menu entries are drawn."""
+    """Keystrokes in a real pty with the server's 10,000 names known; time until the menu is drawn.
+
+    The history's names (hist_…) never match the server's (coll_…), so history auto-suggest scans
+    every entry on every keystroke: the worst case.
+    """
     with tempfile.TemporaryDirectory(prefix="bench-home-") as tmp:
         home = Path(tmp)
         write_history(history_path(home), args.history)
         term = Term(shell_argv() + [server.address], terminal_env(home), cwd=tmp)
         try:
             term.wait(SHELL_PROMPT, 60)
-            # wait until the names are there: Tab until the menu lists collections
-            deadline = time.monotonic() + 300
-            while True:
-                term.send("describe coll_099")
-                term.wait("coll_099", 10)
-                term.drain(0.2)
-                term.send("\t")
-                try:
-                    term.wait(r"coll_099[0-9][0-9]", 3)
-                    break
-                except TimeoutError:
-                    if time.monotonic() > deadline:
-                        raise
-                finally:
-                    term.send("\x03")
-                    term.wait(SHELL_PROMPT, 10)
-                    term.drain(0.3)
-            tab, key, echo = Stat(), Stat(), Stat()
+            term.drain(0.5)
+            while_typing = wait_for_names(term)
+            narrow, tab, everything, echo = Stat(), Stat(), Stat(), Stat()
             rng = random.Random(3)
             for i in range(args.keystrokes):
-                d1, d2 = rng.randrange(10), rng.randrange(10)
-                prefix = f"coll_0{d1}{d2}"
-                term.send(f"describe {prefix}")
-                term.wait(prefix, 10)
-                term.drain(0.3)  # let suggestions and redraws settle
-                t0 = term.send("\t")
-                tab.add(term.wait(rf"{prefix}0[0-9]", 10) - t0)
+                d1 = rng.randrange(10)
+                d2 = rng.randrange(5, 10)  # coll_0{d1}{d2}xx is below the visible part of coll_0{d1}'s menu
+                # 1. the menu is open (coll_0D…): one more key narrows it
+                term.send(f"describe coll_0{d1}")
+                term.wait(f"coll_0{d1}", 10)
+                if not while_typing:
+                    term.drain(0.3)
+                    term.send("\t")
+                    term.wait(rf"coll_0{d1}\d{{3}}", 10)
                 term.drain(0.3)
-                d3 = rng.randrange(5, 10)  # entries 50-99 are below the visible part of the menu
-                t0 = term.send(str(d3))
-                try:
-                    key.add(term.wait(rf"{prefix}{d3}[0-9]", 10) - t0)
-                except TimeoutError:
-                    pass
+                t0 = term.send(str(d2))
+                narrow.add(term.wait(rf"coll_0{d1}{d2}0\d", 10) - t0)
                 term.drain(0.3)
-                term.send("\x03")
-                term.wait(SHELL_PROMPT, 10)
-                term.drain(0.2)
-                # a plain keystroke (no menu): time to its echo
+                clear_line(term)
+                # 2. Tab on a typed prefix, where the menu is not open yet
+                if not while_typing:
+                    term.send(f"describe coll_0{d1}{d2}")
+                    term.wait(f"coll_0{d1}{d2}", 10)
+                    term.drain(0.3)
+                    t0 = term.send("\t")
+                    tab.add(term.wait(rf"coll_0{d1}{d2}\d\d", 10) - t0)
+                    term.drain(0.3)
+                    clear_line(term)
+                # 3. all 10,000 names: the space after `describe`
+                term.send("describe")
+                term.wait("describe", 10)
+                term.drain(0.3)
+                t0 = term.send(" " if while_typing else " \t")
+                everything.add(term.wait(r"coll_0000\d", 10) - t0)
+                term.drain(0.3)
+                clear_line(term)
+                # 4. a plain keystroke, no menu: time to its echo
                 term.send("connections")
                 term.wait("connections", 10)
                 term.drain(0.3)
                 t0 = term.send("Z")
                 echo.add(term.wait("Z", 10) - t0)
                 term.drain(0.3)
-                term.send("\x03")
-                term.wait(SHELL_PROMPT, 10)
-                term.drain(0.2)
+                clear_line(term)
         finally:
             term.close()
-    report.row(f"pty: Tab after `describe coll_0DD` → menu drawn ({args.collections:,} collections, "
-               f"{args.history:,}-entry history)", spread(tab, fmt_seconds), "no name completion",
-               "a few ms", verdict(tab.median < 10e-3, fmt_seconds(tab.median)))
-    if key:
-        report.row("pty: one more key with the menu open → menu redrawn with the narrowed list",
-                   spread(key, fmt_seconds), budget="a few ms", verdict=verdict(key.median < 10e-3, fmt_seconds(key.median)))
+    where = f"{args.collections:,} collections, {args.history:,}-entry history"
+    report.row(f"pty: one key with the menu open (`describe coll_0D` + `D`) → narrowed menu drawn ({where})",
+               spread(narrow, fmt_seconds), "no name completion", "a few ms",
+               verdict(narrow.median < 10e-3, fmt_seconds(narrow.median)))
+    if tab:
+        report.row("pty: Tab after `describe coll_0DD` → menu drawn", spread(tab, fmt_seconds), "no name completion",
+                   "a few ms", verdict(tab.median < 10e-3, fmt_seconds(tab.median)))
     else:
-        report.row("pty: one more key with the menu open", "menu not redrawn while typing")
+        report.note("the menu opens while typing (complete_while_typing), so there is no separate Tab figure")
+    report.row(f"pty: the space after `describe` → menu of all {args.collections:,} names drawn",
+               spread(everything, fmt_seconds), "no name completion", "a few ms",
+               verdict(everything.median < 10e-3, fmt_seconds(everything.median)))
     report.row("pty: a plain keystroke → echoed on screen (same history)", spread(echo, fmt_seconds),
                budget="a few ms", verdict=verdict(echo.median < 10e-3, fmt_seconds(echo.median)))
+
+
+def clear_line(term: Term) -> None:
+    """Ctrl-C: the shell drops the line and draws a fresh prompt."""
+    term.send("\x03")
+    term.wait(SHELL_PROMPT, 10)
+    term.drain(0.3)
+
+
+def wait_for_names(term: Term, limit: float = 300) -> bool:
+    """Wait until the shell completes collection names; True when the menu opens while typing."""
+    deadline = time.monotonic() + limit
+    while True:
+        term.send("describe coll_099")
+        term.wait("coll_099", 10)
+        try:
+            term.wait(r"coll_099\d\d", 1.5)
+            clear_line(term)
+            return True
+        except TimeoutError:
+            pass
+        term.send("\t")
+        try:
+            term.wait(r"coll_099\d\d", 3)
+            clear_line(term)
+            return False
+        except TimeoutError:
+            clear_line(term)
+            if time.monotonic() > deadline:
+                raise
 
 
 # -- 6. query --limit all --------------------------------------------------------------------------
@@ -785,47 +820,131 @@ def section_query(report: Report, args: argparse.Namespace, servers: Servers, ca
         peaks: dict[int, Stat] = {}
         for name, n in sizes:
             runs = args.query_runs if n <= 100_000 else max(1, args.query_runs - 1)
-            walls, peak = Stat(), Stat()
+            log(f"query: {name}, {runs} run(s), each stopped after {args.query_limit:g} s at most")
+            walls, peak, rate = Stat(), Stat(), Stat()
+            capped: list[tuple[float, int]] = []
+            rss_curve: list[tuple[float, int, int]] = []
             with tempfile.TemporaryDirectory(prefix="bench-home-") as tmp:
                 out = Path(tmp) / "out.csv"
                 env = terminal_env(Path(tmp) / "home")
                 for _ in range(runs):
+                    counter = LineCounter(out)
                     with open(out, "w") as f:
-                        wall, kib, _ = timed_run(shell_argv() + [server.address, "-c",
-                                                 f"query {name} --limit all --format csv"], env=env, stdout=f, timeout=3600)
-                    walls.add(wall)
-                    peak.add(kib)
-                    lines = sum(1 for _ in open(out, "rb"))
-                    if lines != n + 1:
-                        report.note(f"query {name}: the CSV has {lines:,} lines, expected {n + 1:,} (header + rows)")
+                        run = watch_run(shell_argv() + [server.address, "-c", f"query {name} --limit all --format csv"],
+                                        stdout=f, env=env, limit=args.query_limit, progress=counter)
+                    written = counter() - 1  # the header
+                    peak.add(run.peak_kib)
+                    rate.add(written / run.wall)
+                    rss_curve = run.samples
+                    if run.finished:
+                        walls.add(run.wall)
+                        check_csv(report, out, n, name)
+                    else:
+                        capped.append((run.wall, written))
+                        break  # one run stopped at the limit says enough
             peaks[n] = peak
-            rate = Stat([n / w for w in walls.values])
-            report.row(f"`query {name} --limit all --format csv > file`, {n:,} rows: rows/s (whole process)",
-                       spread(rate, lambda v: fmt_rate(v, "rows/s")), "no streaming export", "bounded memory")
-            report.row(f"… {n:,} rows: wall time / peak RSS", f"{spread(walls, fmt_seconds)} / {spread(peak, fmt_mb)}")
+            label = f"`query {name} --limit all --format csv > file`, {n:,} rows"
+            if capped:
+                wall, written = capped[0]
+                report.row(f"{label}: rows/s (whole process)", spread(rate, lambda v: fmt_rate(v, "rows/s")),
+                           "no streaming export", "bounded memory",
+                           f"**did not finish**: stopped after {wall:.0f} s with {written:,} of {n:,} rows written")
+            else:
+                report.row(f"{label}: rows/s (whole process)", spread(rate, lambda v: fmt_rate(v, "rows/s")),
+                           "no streaming export", "bounded memory")
+            report.row(f"… {n:,} rows: wall time / peak RSS",
+                       f"{spread(walls, fmt_seconds) if walls else 'stopped at the limit'} / {spread(peak, fmt_mb)}")
+            if len(rss_curve) >= 4:
+                live = [x for x in rss_curve if x[2] and x[1] > n // 100]
+                if len(live) >= 2:
+                    first, last = live[0], live[-1]
+                    report.row(f"… {n:,} rows: RSS while streaming, at {first[1]:,} rows → at {last[1]:,} rows",
+                               f"{fmt_mb(first[2])} → {fmt_mb(last[2])}")
+                end_t, end_rows = rss_curve[-1][0], rss_curve[-1][1]
+                mid = min(rss_curve, key=lambda x: abs(x[0] - end_t / 2))
+                if 0 < mid[0] < end_t:
+                    report.row(f"… {n:,} rows: pace in the first half of the run → in the second half",
+                               f"{fmt_rate(mid[1] / mid[0], 'rows/s')} → "
+                               f"{fmt_rate((end_rows - mid[1]) / (end_t - mid[0]), 'rows/s')}")
         if args.query_direct:
-            name, n = sizes[-1]
-            log(f"query: the server's own pace, pymilvus query_iterator over {name}")
-            client = pymilvus_client(server.address, timeout=600)
-            t0 = time.perf_counter()
-            it = client.query_iterator(name, batch_size=args.query_batch, output_fields=["id", "tag", "vec"], timeout=600)
-            got = 0
-            while True:
-                page = it.next()
-                if not page:
-                    break
-                got += len(page)
-            it.close()
-            wall = time.perf_counter() - t0
-            client.close()
-            report.row(f"… for scale: pymilvus query_iterator alone (batch {args.query_batch:,}), {got:,} rows, no output",
-                       f"{fmt_rate(got / wall, 'rows/s')} (n=1)")
+            name, n = sizes[0]
+            batches = sorted({shell_stream_batch() or 1000, args.query_batch})
+            for batch in batches:
+                log(f"query: the server's own pace, pymilvus query_iterator over {name}, batch {batch:,}")
+                rate = Stat()
+                for _ in range(max(1, args.query_runs - 1)):
+                    got, wall = iterate_direct(server.address, name, batch)
+                    rate.add(got / wall)
+                mark = " (the shell's batch size)" if batch == shell_stream_batch() else ""
+                report.row(f"… for scale: pymilvus query_iterator alone, batch {batch:,}{mark}, {n:,} rows, no output",
+                           spread(rate, lambda v: fmt_rate(v, "rows/s")))
         if len(peaks) >= 2:
             small, big = min(peaks), max(peaks)
             grow = peaks[big].median - peaks[small].median
             ok = grow < 0.2 * peaks[small].median
             report.row(f"Peak RSS growth from {small:,} to {big:,} rows", f"{grow / 1024:+.0f} MB",
                        budget="bounded (not growing with rows)", verdict=verdict(ok, f"{grow / 1024:+.0f} MB"))
+
+
+class LineCounter:
+    """Lines in a growing file, reading only what was added since the last call."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.offset = 0
+        self.lines = 0
+
+    def __call__(self) -> int:
+        try:
+            with open(self.path, "rb") as f:
+                f.seek(self.offset)
+                while chunk := f.read(1 << 20):
+                    self.lines += chunk.count(b"\n")
+                    self.offset += len(chunk)
+        except OSError:
+            pass
+        return self.lines
+
+
+def shell_stream_batch() -> int | None:
+    try:
+        from milvus_shell.commands import data
+
+        return int(getattr(data, "STREAM_BATCH"))
+    except (ImportError, AttributeError, TypeError, ValueError):
+        return None
+
+
+def iterate_direct(address: str, name: str, batch: int) -> tuple[int, float]:
+    """Every row through pymilvus's query_iterator, nothing written: (rows, seconds)."""
+    client = pymilvus_client(address, timeout=600)
+    try:
+        t0 = time.perf_counter()
+        it = client.query_iterator(name, batch_size=batch, output_fields=["id", "tag", "vec"], timeout=600)
+        got = 0
+        while True:
+            page = it.next()
+            if not page:
+                break
+            got += len(page)
+        it.close()
+        return got, time.perf_counter() - t0
+    finally:
+        client.close()
+
+
+def check_csv(report: Report, path: Path, rows: int, name: str) -> None:
+    """The file should hold a header and ``rows`` lines; say so when it holds something else."""
+    with open(path, "rb") as f:
+        first = f.readline()
+        lines = 1 + sum(1 for _ in f) if first else 0
+    if lines == rows + 1:
+        return
+    note = f"`query {name} --limit all --format csv > file` wrote {lines:,} lines for {rows:,} rows + header"
+    if lines == rows + 2 and not first.startswith(b"id"):
+        note += f"; the extra first line is {first.decode(errors='replace').strip()!r} (on stdout, in the CSV)"
+    if note not in report.notes:
+        report.note(note)
 
 
 # -- the doc ---------------------------------------------------------------------------------------
@@ -876,11 +995,13 @@ def write_doc(path: Path, report: Report, info: dict[str, str], command: str, ar
         "  `ping` makes two server calls (get_server_version + CheckHealth); the direct figure makes the same two",
         "  calls on a dedicated `MilvusClient` to the same server. Rounds alternate shell and direct so drift",
         "  hits both; the overhead is the per-round difference.",
-        "- **Completion**: the shell started with the server's address and a history file of",
-        f"  {args.history:,} entries in its temporary HOME; in the pty, `describe coll_0DD` is typed, the",
-        "  screen is left to settle, then Tab is sent and the clock stops when a menu entry",
-        "  (`coll_0DD0x`) is drawn. In-process: `completer.get_completions(Document(...), CompleteEvent())`",
-        "  on a completer built like the REPL's, once the metadata cache has been filled.",
+        f"- **Completion**: a Milvus Lite holding {args.collections:,} collections (`coll_00000`…), the shell",
+        f"  started with its address and a {args.history:,}-entry history file whose names (`hist_…`) never",
+        "  match, so history auto-suggest scans every entry on each key (the worst case). In the pty a",
+        "  prefix is typed, the screen left to settle 0.3 s, then one key is sent and the clock stops",
+        "  when a menu entry that only the new menu holds is drawn (`coll_0DD0x`, below the fold of the",
+        "  previous menu). In-process: `ShellCompleter.get_completions(Document(...), CompleteEvent())` with",
+        "  the REPL's sources (`repl.completion_sources`), once the metadata cache has been filled.",
         "- **Script**: `milvus-shell ADDRESS -f FILE` under `/usr/bin/time`, output to /dev/null.",
         "- **Query**: `milvus-shell ADDRESS -c 'query C --limit all --format csv' > file` under",
         "  `/usr/bin/time`; the CSV's line count is checked.",
@@ -914,7 +1035,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--query-rows", default="100000,1000000", help="row counts for the query section")
     p.add_argument("--no-query-direct", dest="query_direct", action="store_false",
                    help="skip the pymilvus query_iterator baseline")
-    p.add_argument("--query-batch", type=int, default=16_384)
+    p.add_argument("--query-batch", type=int, default=16_384, help="a second batch size for the pymilvus baseline")
+    p.add_argument("--query-limit", type=float, metavar="SECONDS",
+                   help="stop a query run after this long (default 300, --quick 120)")
     args = p.parse_args(argv)
     args.sections = SECTIONS if not args.only else tuple(s.strip() for s in args.only.split(",") if s.strip())
     unknown = set(args.sections) - set(SECTIONS)
@@ -924,9 +1047,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if args.quick:
         args.runs, args.connects, args.rounds, args.iterations = 4, 10, 3, 300
         args.completion_calls, args.keystrokes, args.script_commands, args.query_runs = 50, 5, 1000, 1
+        args.query_limit = args.query_limit or 120
     else:
         args.runs, args.connects, args.rounds, args.iterations = 10, 30, 5, 1000
         args.completion_calls, args.keystrokes, args.script_commands, args.query_runs = 200, 15, 1000, 3
+        args.query_limit = args.query_limit or 300
     return args
 
 

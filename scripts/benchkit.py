@@ -11,6 +11,7 @@ import os
 import platform
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -18,7 +19,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 import pexpect
 
@@ -144,6 +145,51 @@ def timed_run(argv: Sequence[str], *, env: dict[str, str] | None = None, cwd: st
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(argv)} exited {proc.returncode}: {proc.stderr.decode(errors='replace')[-2000:]}")
     return wall, peak, proc.returncode
+
+
+@dataclass
+class Watched:
+    """One run of a program watched while it ran."""
+
+    wall: float  # seconds, perf_counter
+    peak_kib: int  # ru_maxrss from wait4 (exact, the kernel's own peak)
+    status: int  # exit status; -N when ended by signal N
+    finished: bool  # False when it was stopped at the time limit
+    samples: list[tuple[float, int, int]] = field(default_factory=list)  # (seconds, progress, VmRSS KiB)
+
+
+def watch_run(argv: Sequence[str], *, stdout, env: dict[str, str] | None = None, limit: float = 600,
+              progress: Callable[[], int] = lambda: 0, every: float = 2.0) -> Watched:
+    """Run ``argv``; sample its RSS and ``progress()`` every ``every`` s; stop it (SIGINT, then SIGKILL,
+    by its own pid) after ``limit`` s. Peak memory comes from os.wait4's rusage."""
+    with tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(list(argv), stdout=stdout, stderr=err, env=env)
+        samples: list[tuple[float, int, int]] = []
+        finished, stop_sent, kill_sent = True, 0.0, False
+        next_sample = t0 + every
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            now = time.perf_counter()
+            if now >= next_sample:
+                samples.append((now - t0, progress(), proc_status(proc.pid).get("VmRSS", 0)))
+                next_sample = now + every
+            if now - t0 > limit and not stop_sent:
+                finished, stop_sent = False, now
+                os.kill(proc.pid, signal.SIGINT)
+            elif stop_sent and now - stop_sent > 10 and not kill_sent:
+                kill_sent = True
+                os.kill(proc.pid, signal.SIGKILL)
+            time.sleep(0.05)
+        wall = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+        samples.append((wall, progress(), 0))
+        if finished and proc.returncode != 0:
+            err.seek(0)
+            raise RuntimeError(f"{' '.join(argv)} exited {proc.returncode}: {err.read().decode(errors='replace')[-2000:]}")
+    return Watched(wall, usage.ru_maxrss, proc.returncode, finished, samples)
 
 
 # -- a program in a pseudo-terminal ----------------------------------------------------------------
