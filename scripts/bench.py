@@ -340,6 +340,11 @@ def section_startup(report: Report, args: argparse.Namespace, cache: Path) -> No
     report.row("Peak RSS once warm-up is done (pymilvus imported in the background)",
                spread(shell.hwm_after, fmt_mb), spread(cli.hwm_after, fmt_mb) if cli else "–")
 
+    floor = measure_startup([sys.executable, "-c", "from prompt_toolkit import PromptSession; "
+                             "PromptSession().prompt('floor> ')"], r"floor> ?", runs, settle=False)
+    if floor.first_prompt:
+        report.row("… for scale: a bare prompt_toolkit `PromptSession().prompt()` in the same pty (the floor)",
+                   spread(floor.first_prompt, fmt_seconds))
     hist_runs = max(3, runs // 2)
     log(f"startup: milvus-shell with {args.history:,} history entries, {hist_runs} runs")
     with_history = measure_startup(
@@ -940,9 +945,10 @@ def check_csv(report: Report, path: Path, rows: int, name: str) -> None:
         lines = 1 + sum(1 for _ in f) if first else 0
     if lines == rows + 1:
         return
-    note = f"`query {name} --limit all --format csv > file` wrote {lines:,} lines for {rows:,} rows + header"
+    note = f"`milvus-shell ADDRESS -c 'query … --limit all --format csv' > file` wrote {lines - rows - 1:+,} line(s) beyond the header and the rows"
     if lines == rows + 2 and not first.startswith(b"id"):
-        note += f"; the extra first line is {first.decode(errors='replace').strip()!r} (on stdout, in the CSV)"
+        shown = first.decode(errors="replace").strip().split(" (")[0]
+        note += f"; the extra first line is the connect message `{shown} (…)`, written to stdout, into the CSV"
     if note not in report.notes:
         report.note(note)
 
