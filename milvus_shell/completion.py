@@ -176,10 +176,10 @@ def default_sources(
 
 
 def alias_source(registry: "ConnectionRegistry") -> ValueSource:
-    """Known aliases; only connected ones where the parameter accepts "live" ones."""
+    """Known aliases, connected ones first; only those where the parameter accepts "live" ones."""
     def candidates(slot: Slot) -> Iterator[Candidate]:
         given = set(slot.given_for_param())
-        for view in registry.views():
+        for view in sorted(registry.views(), key=lambda v: not v.connected):
             if (slot.accepts == "live" and not view.connected) or view.alias in given:
                 continue
             state = "active" if view.active else view.state

@@ -1,4 +1,5 @@
-"""A pygments lexer built from the command table, and the prompt_toolkit style that colors it.
+"""A pygments lexer built from the command table, the style that colors it, and the masking of
+secret values on screen.
 
 Command words, options, values by kind, strings, numbers and alias names each get a token type; an
 alias is ``Name.Alias.Active`` (the active one), ``.Known`` (another alias of the registry) or
@@ -10,13 +11,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
+from prompt_toolkit.layout.utils import explode_text_fragments
+from prompt_toolkit.layout.processors import Processor, Transformation, TransformationInput
 from pygments.lexer import Lexer
 from pygments.token import Comment, Error, Keyword, Name, Number, Punctuation, String, Text, Whitespace
 from pygments.token import _TokenType
 
 from .commands.spec import Kind
 from .parser import CommandTable, tokenize
-from .word_roles import Role, StatementWords, Word, classify
+from .word_roles import Role, StatementWords, Word, classify, secret_spans
 
 if TYPE_CHECKING:
     from prompt_toolkit.styles import Style
@@ -137,6 +140,26 @@ def _gap(text: str, start: int, end: int) -> Iterator[tuple[int, _TokenType, str
         else:
             yield i, Punctuation, ch
         i = j
+
+
+class SecretMasker(Processor):
+    """Input processor: the value of a secret option (``--password x``, ``--token=x``) is drawn as
+    stars while it is typed, and stays so on the screen once entered."""
+
+    def __init__(self, table: CommandTable) -> None:
+        self.table = table
+
+    def apply_transformation(self, ti: TransformationInput) -> Transformation:
+        spans = secret_spans(ti.document.text, self.table)
+        if not spans:
+            return Transformation(ti.fragments)
+        line_start = ti.document.translate_row_col_to_index(ti.lineno, 0)
+        fragments = explode_text_fragments(ti.fragments)
+        for start, end in spans:
+            for column in range(max(start - line_start, 0), min(end - line_start, len(fragments))):
+                style, _, *rest = fragments[column]
+                fragments[column] = (style, "*", *rest)
+        return Transformation(fragments)
 
 
 def shell_style() -> "Style":

@@ -17,7 +17,7 @@ from prompt_toolkit.history import History, ThreadedHistory
 
 from .parser import SECRET_MASK, CommandTable, tokenize
 from .paths import private_dir, state_dir
-from .word_roles import Role, classify, looks_like_option
+from .word_roles import Role, classify, secret_spans
 
 FILE_NAME = "history"
 MAX_READ_BYTES = 4 * 1024 * 1024  # a bigger file is read from its last 4 MB
@@ -124,19 +124,7 @@ def redact_secrets(text: str, table: CommandTable) -> str:
     ``'--password' x``, ``\\--token=x``) that the parser does not take for options: a history must
     not keep those either. Positions come from the raw text, so quotes and escapes cannot shift a cut.
     """
-    cuts: list[tuple[int, int]] = []
-    for statement in tokenize(text, partial=True):
-        tokens = statement.tokens
-        for i, tok in enumerate(tokens):
-            name, eq, _ = tok.value.partition("=")
-            if name not in table.secret_options:
-                continue
-            raw = text[tok.start:tok.end]
-            if eq:
-                cuts.append((tok.start + raw.index("=") + 1, tok.end))
-            elif i + 1 < len(tokens) and not looks_like_option(tokens[i + 1]):
-                cuts.append((tokens[i + 1].start, tokens[i + 1].end))
-    for start, end in reversed(cuts):
+    for start, end in reversed(secret_spans(text, table)):
         text = text[:start] + SECRET_MASK + text[end:]
     return text
 

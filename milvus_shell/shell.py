@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import traceback
 from dataclasses import dataclass
+from typing import Callable
 
 from .commands.spec import Invocation
 from .context import ShellContext
@@ -19,12 +20,18 @@ class LineOutcome:
     exit_code: int | None = None  # set when the line asked the shell to end
 
 
+# Runs one handler call for an invocation: the interactive shell runs it on a worker thread it can
+# abandon on Ctrl-C (repl.py); scripts call it directly.
+Runner = Callable[[Invocation, Callable[[], Result]], Result]
+
+
 class Shell:
     """The part shared by the interactive and the script modes."""
 
     def __init__(self, ctx: ShellContext, renderer: Renderer) -> None:
         self.ctx = ctx
         self.renderer = renderer
+        self.runner: Runner | None = None
 
     def run_line(self, text: str, where: str = "") -> LineOutcome:
         """Run every command on the line; stop at the first failure. ``where`` prefixes errors."""
@@ -56,7 +63,10 @@ class Shell:
         return LineOutcome(ok=True)
 
     def execute(self, inv: Invocation) -> Result:
-        return inv.command.handler(self.ctx, inv)
+        def call() -> Result:
+            return inv.command.handler(self.ctx, inv)
+
+        return call() if self.runner is None else self.runner(inv, call)
 
     def report_parse_error(self, text: str, exc: ParseError, where: str) -> None:
         message = f"{where}{exc.reason}"

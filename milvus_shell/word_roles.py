@@ -200,3 +200,25 @@ def at_cursor(text: str, table: CommandTable) -> AtCursor | None:
         before, current = tokens, Token("", len(text), len(text))
     statement = classify(tuple(before) + (current,), table)
     return AtCursor(statement, statement.words[-1], tuple(before))
+
+
+def secret_spans(text: str, table: CommandTable) -> list[tuple[int, int]]:
+    """Where the values of secret options lie in ``text`` (start, end), in the raw text.
+
+    Covers what the parser binds (``--password x``, ``--token=x``) and also quoted or escaped
+    spellings it takes for arguments (``--token="a b"``, ``'--password' x``): they must not be
+    kept or shown either.
+    """
+    spans: list[tuple[int, int]] = []
+    for statement in tokenize(text, partial=True):
+        tokens = statement.tokens
+        for i, tok in enumerate(tokens):
+            name, eq, _ = tok.value.partition("=")
+            if name not in table.secret_options:
+                continue
+            raw = text[tok.start:tok.end]
+            if eq and "=" in raw:
+                spans.append((tok.start + raw.index("=") + 1, tok.end))
+            elif not eq and i + 1 < len(tokens) and not looks_like_option(tokens[i + 1]):
+                spans.append((tokens[i + 1].start, tokens[i + 1].end))
+    return spans

@@ -146,7 +146,7 @@ def test_completion_after_a_semicolon_starts_a_new_command(completer):
 
 
 def test_end_of_options(completer):
-    assert complete(completer, "disconnect -- ") == ["old", "prod", "dev"]
+    assert complete(completer, "disconnect -- ") == ["prod", "dev", "old"]  # connected ones first
     assert complete(completer, "disconnect -- --") == []
 
 

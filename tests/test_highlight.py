@@ -102,3 +102,22 @@ def test_the_style_knows_every_token_the_lexer_makes():
     for cls in ("pygments.keyword", "pygments.name.attribute", "pygments.name.alias.active",
                 "pygments.name.alias.known", "pygments.name.alias.unknown", "pygments.error"):
         assert style.get_attrs_for_style_str(f"class:{cls}") != style.get_attrs_for_style_str("")
+
+
+@pytest.mark.parametrize("line, shown", [
+    ("connect a --password hunter2 --user u", "connect a --password ******* --user u"),
+    ("connect a --token=tok; connect b --password", "connect a --token=***; connect b --password"),
+    ("connect a --token 'a b", "connect a --token ****"),
+    ("ping", "ping"),
+])
+def test_secret_values_are_drawn_as_stars(line, shown):
+    from prompt_toolkit.document import Document
+    from prompt_toolkit.layout.processors import TransformationInput
+
+    from milvus_shell.highlight import SecretMasker
+
+    document = Document(line)
+    fragments = [("class:x", ch) for ch in line] + [("class:suggestion", " and more")]
+    ti = TransformationInput(None, document, 0, lambda i: i, fragments, 80, 1)
+    result = SecretMasker(build_table()).apply_transformation(ti)
+    assert "".join(t for _, t, *_ in result.fragments) == shown + " and more"
