@@ -1019,8 +1019,17 @@ def write_doc(path: Path, report: Report, info: dict[str, str], command: str, ar
             lines += [d, ""]
     if report.notes:
         lines += ["## Notes from this run", ""] + [f"- {n}" for n in report.notes] + [""]
+    kept = ""
+    if path.exists():
+        old = path.read_text()
+        if KEEP_MARKER in old:
+            kept = old[old.index(KEEP_MARKER) + len(KEEP_MARKER):].lstrip("\n")
+    lines += [KEEP_MARKER, "", kept.rstrip("\n") or "## Analysis\n\n(to be written by hand)", ""]
     path.write_text("\n".join(lines))
     log(f"wrote {path}")
+
+
+KEEP_MARKER = "<!-- Everything below this line is written by hand; scripts/bench.py keeps it when it rewrites the file. -->"
 
 
 # -- main ------------------------------------------------------------------------------------------
