@@ -22,8 +22,6 @@ from .parser import CommandTable, tokenize
 from .word_roles import Role, StatementWords, Word, classify, secret_spans
 
 if TYPE_CHECKING:
-    from prompt_toolkit.styles import Style
-
     from .registry import ConnectionRegistry
 
 ActiveAlias = Name.Alias.Active
@@ -160,13 +158,3 @@ class SecretMasker(Processor):
                 style, _, *rest = fragments[column]
                 fragments[column] = (style, "*", *rest)
         return Transformation(fragments)
-
-
-def shell_style() -> "Style":
-    """The prompt_toolkit style for the prompt, the input and the toolbar (colors are dropped by the
-    session's color depth when they are off: bold and underline stay, so the active alias still shows)."""
-    from prompt_toolkit.styles import Style  # noqa: PLC0415
-
-    from .styles import RULES  # noqa: PLC0415
-
-    return Style.from_dict(RULES)

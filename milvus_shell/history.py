@@ -17,7 +17,6 @@ from prompt_toolkit.history import History, ThreadedHistory
 
 from .parser import SECRET_MASK, CommandTable, tokenize
 from .paths import private_dir, state_dir
-from .word_roles import Role, classify, secret_spans
 
 FILE_NAME = "history"
 MAX_READ_BYTES = 4 * 1024 * 1024  # a bigger file is read from its last 4 MB
@@ -124,6 +123,8 @@ def redact_secrets(text: str, table: CommandTable) -> str:
     ``'--password' x``, ``\\--token=x``) that the parser does not take for options: a history must
     not keep those either. Positions come from the raw text, so quotes and escapes cannot shift a cut.
     """
+    from .word_roles import secret_spans  # noqa: PLC0415 - not needed before the first prompt
+
     for start, end in reversed(secret_spans(text, table)):
         text = text[:start] + SECRET_MASK + text[end:]
     return text
@@ -142,6 +143,8 @@ def ask_again_for_masked(text: str, table: CommandTable) -> str:
     Only for secret options whose value is optional (``--password``); others keep the mask and fail
     as any wrong secret would.
     """
+    from .word_roles import Role, classify  # noqa: PLC0415 - not needed before the first prompt
+
     cuts: list[tuple[int, int]] = []
     for statement in tokenize(text, partial=True):
         words = classify(statement.tokens, table).words

@@ -1,5 +1,10 @@
 """The interactive loop: a prompt_toolkit session with the active alias in the prompt, a toolbar,
-completion, highlighting and a secret-free history; commands run so that Ctrl-C always gets back."""
+completion, highlighting and a secret-free history; commands run so that Ctrl-C always gets back.
+
+The first prompt is drawn by a bare session (prompt, keys, history); completion, highlighting,
+suggestions and the toolbar are attached right after that first paint, and pymilvus is imported on a
+thread from then on, so nothing delays the prompt.
+"""
 
 from __future__ import annotations
 
@@ -7,44 +12,23 @@ import getpass
 import importlib
 import threading
 from functools import partial
-from typing import Callable, Mapping
+from typing import Any, Callable, Mapping
 
 from prompt_toolkit import PromptSession
 from prompt_toolkit.application import get_app
-from prompt_toolkit.auto_suggest import AutoSuggestFromHistory, ThreadedAutoSuggest
 from prompt_toolkit.history import History
 from prompt_toolkit.input import Input
-from prompt_toolkit.lexers import PygmentsLexer, SyncFromStart
 from prompt_toolkit.output import ColorDepth, Output
 
 from .cancellable import CancellableRunner
 from .commands.spec import Invocation, Kind
-from .completion import ShellCompleter, ValueSource, default_sources
 from .errors import ServerError
-from .highlight import SecretMasker, ShellLexer, shell_style
 from .history import ask_again_for_masked, shell_history
 from .keys import shell_key_bindings
 from .results import Result
 from .shell import Runner, Shell
-from .status import ConnectionHealth, prompt_fragments, toolbar_fragments
-
-
-def _warm_backend_after_first_paint() -> None:
-    """Import pymilvus on a thread once the prompt is on screen, so the first command is quick.
-
-    Called as the prompt's ``pre_run``, which comes before the first paint: the thread starts from the
-    event loop's next turn, so its import (~0.6 s of CPU) does not compete with drawing the prompt.
-    """
-    def load() -> None:
-        try:
-            importlib.import_module("milvus_shell.backend")
-        except Exception:  # noqa: BLE001 - the first real use reports any problem
-            pass
-
-    def start() -> None:
-        threading.Thread(target=load, name="warm-backend", daemon=True).start()
-
-    get_app().loop.call_soon(start)
+from .status import ConnectionHealth, Fragments, prompt_fragments
+from .styles import shell_style
 
 
 def ask_secret(message: str) -> str:
@@ -55,8 +39,10 @@ def ask_secret(message: str) -> str:
         return ""
 
 
-def completion_sources(shell: Shell, history: History) -> Mapping[Kind, ValueSource]:
-    """The shell's sources, plus any a metadata cache offers (``completion_sources()``)."""
+def completion_sources(shell: Shell, history: History) -> Mapping[Kind, Any]:
+    """The shell's value sources, plus any the metadata cache offers (its ``completion_sources()``)."""
+    from .completion import default_sources  # noqa: PLC0415
+
     ctx = shell.ctx
     sources = default_sources(ctx.registry, ctx.table, history.get_strings)
     extra = getattr(getattr(ctx, "metadata", None), "completion_sources", None)
@@ -71,26 +57,15 @@ def build_session(
     health: ConnectionHealth,
     input: Input | None = None,
     output: Output | None = None,
+    equipped: bool = True,
 ) -> PromptSession[str]:
+    """The prompt session; ``equipped=False`` leaves out what ``equip`` adds (for a faster first paint)."""
     ctx = shell.ctx
-    table, registry = ctx.table, ctx.registry
-    session: PromptSession[str]
-
-    def toolbar() -> list[tuple[str, str]]:
-        text = session.default_buffer.document.text_before_cursor
-        width = get_app().output.get_size().columns
-        return toolbar_fragments(registry, health, table, text, width)
-
-    session = PromptSession(
-        message=lambda: prompt_fragments(registry, health),
-        bottom_toolbar=toolbar,
-        completer=ShellCompleter(table, completion_sources(shell, history)),
+    session: PromptSession[str] = PromptSession(
+        message=lambda: prompt_fragments(ctx.registry, health),
         complete_in_thread=True,
         complete_while_typing=True,
         history=history,
-        auto_suggest=ThreadedAutoSuggest(AutoSuggestFromHistory()),
-        lexer=PygmentsLexer(partial(ShellLexer, table, registry), syntax_sync=SyncFromStart()),
-        input_processors=[SecretMasker(table)],
         style=shell_style(),
         include_default_pygments_style=False,
         color_depth=None if ctx.settings.color else ColorDepth.DEPTH_1_BIT,
@@ -100,7 +75,60 @@ def build_session(
         output=output,
     )
     health.on_change = session.app.invalidate
+    metadata = getattr(ctx, "metadata", None)
+    if metadata is not None and hasattr(metadata, "on_change"):
+        metadata.on_change = session.app.invalidate  # names arrived, or refreshing ended: redraw
+    if equipped:
+        equip(session, shell, history, health)
     return session
+
+
+def equip(session: PromptSession[str], shell: Shell, history: History, health: ConnectionHealth) -> None:
+    """Attach completion, highlighting, secret masking, suggestions from history and the toolbar."""
+    from prompt_toolkit.auto_suggest import AutoSuggestFromHistory, ThreadedAutoSuggest  # noqa: PLC0415
+    from prompt_toolkit.lexers import PygmentsLexer, SyncFromStart  # noqa: PLC0415
+
+    from .completion import ShellCompleter  # noqa: PLC0415
+    from .highlight import SecretMasker, ShellLexer  # noqa: PLC0415
+    from .status import toolbar_fragments  # noqa: PLC0415
+
+    ctx = shell.ctx
+    table, registry = ctx.table, ctx.registry
+    metadata = getattr(ctx, "metadata", None)
+
+    def refreshing() -> Fragments:
+        return [("class:bottom-toolbar.refreshing", "· refreshing names ")] if getattr(
+            metadata, "refreshing", False) else []
+
+    def toolbar() -> Fragments:
+        text = session.default_buffer.document.text_before_cursor
+        width = get_app().output.get_size().columns
+        return toolbar_fragments(registry, health, table, text, width, extra=(refreshing,))
+
+    session.completer = ShellCompleter(table, completion_sources(shell, history))
+    session.lexer = PygmentsLexer(partial(ShellLexer, table, registry), syntax_sync=SyncFromStart())
+    session.input_processors = [SecretMasker(table)]
+    session.auto_suggest = ThreadedAutoSuggest(AutoSuggestFromHistory())
+    session.bottom_toolbar = toolbar
+    session.app.invalidate()
+
+
+def after_first_paint(session: PromptSession[str], shell: Shell, history: History,
+                      health: ConnectionHealth) -> Callable[[], None]:
+    """A ``pre_run`` for the first prompt: once it is on screen, equip the session and import pymilvus
+    on a thread (so the first command does not wait ~0.6 s for it)."""
+    def load_backend() -> None:
+        try:
+            importlib.import_module("milvus_shell.backend")
+        except Exception:  # noqa: BLE001 - the first real use reports any problem
+            pass
+
+    def then() -> None:
+        equip(session, shell, history, health)
+        threading.Thread(target=load_backend, name="warm-backend", daemon=True).start()
+
+    # pre_run comes before the first paint; the loop's next turn comes after it, before any key.
+    return lambda: get_app().loop.call_soon(then)
 
 
 def tracked(runner: CancellableRunner, health: ConnectionHealth, shell: Shell) -> Runner:
@@ -129,17 +157,19 @@ def run(shell: Shell, before_first_prompt: Callable[[], bool]) -> int:
     shell.runner = tracked(runner, health, shell)
     ctx.ask_secret = runner.on_main_thread(ask_secret)
     before_first_prompt()
-    session = build_session(shell, shell_history(ctx.environ, ctx.table), health)
-    warmed = False
+    history = shell_history(ctx.environ, ctx.table)
+    session = build_session(shell, history, health, equipped=False)
+    first: Callable[[], None] | None = after_first_paint(session, shell, history, health)
     try:
         while True:
             try:
-                text = session.prompt(pre_run=None if warmed else _warm_backend_after_first_paint)
+                text = session.prompt(pre_run=first)
             except KeyboardInterrupt:
                 continue
             except EOFError:
                 return 0
-            warmed = True
+            finally:
+                first = None
             if not text.strip():
                 continue
             try:

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Callable, Sequence
 from .addresses import DEFAULT_PORT
 from .commands.spec import Command
 from .parser import CommandTable
-from .word_roles import Role, at_cursor
 
 if TYPE_CHECKING:
     from .registry import ConnectionRegistry
@@ -142,6 +141,8 @@ def syntax_parts(command: Command) -> list[tuple[object, str]]:
 
 def syntax_fragments(text: str, table: CommandTable, width: int) -> Fragments:
     """The syntax of the command being typed, the parameter at the cursor marked, fitted to ``width``."""
+    from .word_roles import Role, at_cursor  # noqa: PLC0415 - the toolbar comes after the first paint
+
     here = at_cursor(text, table)
     if here is None or here.statement.command is None:
         return []

@@ -6,6 +6,11 @@ loading pygments or prompt_toolkit's styles. 16 ANSI colors only: they follow th
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from prompt_toolkit.styles import Style
+
 ACTIVE_ALIAS = "bold ansigreen"
 ACTIVE_ALIAS_SGR = "\x1b[1;32m"  # ACTIVE_ALIAS as an SGR escape, for rows of plain output
 KNOWN_ALIAS = "ansiblue"
@@ -33,3 +38,11 @@ RULES: dict[str, str] = {
     "bottom-toolbar.state.lost": "bold",
     "bottom-toolbar.syntax.current": "bold underline",
 }
+
+
+def shell_style() -> "Style":
+    """The prompt_toolkit style of the interactive shell. Without colors (NO_COLOR, --no-color) the
+    session's color depth drops the colors; bold and underline stay, so the active alias still shows."""
+    from prompt_toolkit.styles import Style  # noqa: PLC0415 - only the interactive shell needs it
+
+    return Style.from_dict(RULES)
