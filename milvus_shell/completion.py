@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from .registry import ConnectionRegistry
 
 MAX_PATHS = 1000  # entries listed from one directory
+MAX_COMPLETIONS = 1000  # values offered at once: a longer menu helps no one, typing more narrows it
+HISTORY_SCANNED = 5000  # recent history lines mined for addresses
 
 
 @dataclass(frozen=True)
@@ -123,27 +125,30 @@ class ShellCompleter(Completer):
         if source is None:
             return
         quote = raw[:1] if raw[:1] in ("'", '"') else ""
-        for cand in matching(source(slot), slot.word, substring=slot.kind is not Kind.PATH):
+        shown = matching(source(slot), slot.word, substring=slot.kind is not Kind.PATH, limit=MAX_COMPLETIONS)
+        for cand in shown:
             yield Completion(quote_word(cand.text, quote), start, display=cand.text, display_meta=cand.meta)
 
 
-def matching(candidates: Iterable[Candidate | str], word: str, substring: bool = True) -> list[Candidate]:
+def matching(candidates: Iterable[Candidate | str], word: str, substring: bool = True,
+             limit: int | None = None) -> list[Candidate]:
     """Candidates that start with ``word`` (case-insensitively), then, once two characters are typed,
-    those that merely contain it."""
+    those that merely contain it; each once, at most ``limit`` of them."""
     low = word.lower()
-    starts, contains, seen = [], [], set()
+    look_inside = substring and len(low) > 1
+    starts: dict[str, Candidate | str] = {}
+    contains: dict[str, Candidate | str] = {}
     for cand in candidates:
-        if isinstance(cand, str):
-            cand = Candidate(cand)
-        if cand.text in seen:
-            continue
-        seen.add(cand.text)
-        text = cand.text.lower()
-        if text.startswith(low):
-            starts.append(cand)
-        elif substring and len(low) > 1 and low in text:
-            contains.append(cand)
-    return starts + contains
+        text = cand if isinstance(cand, str) else cand.text
+        folded = text.lower()
+        if folded.startswith(low):
+            starts.setdefault(text, cand)
+            if limit is not None and len(starts) >= limit:
+                break
+        elif look_inside and low in folded:
+            contains.setdefault(text, cand)
+    chosen = list(starts.values()) + [c for t, c in contains.items() if t not in starts]
+    return [c if isinstance(c, Candidate) else Candidate(c) for c in chosen[:limit]]
 
 
 _NEEDS_QUOTES = set(" \t\n'\"\\;#$`")
@@ -191,11 +196,12 @@ def alias_source(registry: "ConnectionRegistry") -> ValueSource:
 def address_source(
     registry: "ConnectionRegistry", table: CommandTable, history: Callable[[], Sequence[str]]
 ) -> ValueSource:
-    """Addresses of the known aliases, then those typed in earlier commands (newest first)."""
-    seen_in: dict[str, tuple[str, ...]] = {}  # history line -> the addresses in it (lines do not change)
+    """Addresses of the known aliases, then those typed in recent commands (newest first)."""
+    found_in: dict[str, tuple[str, ...]] = {}  # history line -> the addresses in it (lines do not change)
+    recent: list[tuple[int, str, tuple[str, ...]]] = []  # (history length, newest line, addresses) seen last
 
     def addresses_in(line: str) -> tuple[str, ...]:
-        found = seen_in.get(line)
+        found = found_in.get(line)
         if found is None:
             found = tuple(
                 w.token.value
@@ -203,15 +209,23 @@ def address_source(
                 for w in classify(stmt.tokens, table).words
                 if w.kind is Kind.ADDRESS and w.role in (Role.ARGUMENT, Role.VALUE)
             )
-            seen_in[line] = found
+            found_in[line] = found
         return found
+
+    def from_history() -> tuple[str, ...]:
+        lines = history()
+        key = (len(lines), lines[-1] if lines else "")
+        if recent and recent[0][:2] == key:
+            return recent[0][2]
+        addresses = tuple(dict.fromkeys(a for line in reversed(lines[-HISTORY_SCANNED:]) for a in addresses_in(line)))
+        recent[:] = [(*key, addresses)]
+        return addresses
 
     def candidates(slot: Slot) -> Iterator[Candidate]:
         for view in registry.views():
             yield Candidate(view.address, f"address of {view.alias}")
-        for line in reversed(history()):
-            for address in addresses_in(line):
-                yield Candidate(address, "from history")
+        for address in from_history():
+            yield Candidate(address, "from history")
 
     return candidates
 

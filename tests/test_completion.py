@@ -250,9 +250,11 @@ def test_completion_reads_no_session(registry, table):
 
 def test_many_candidates(grammar):
     _, completer = grammar
-    names = [f"collection_{i:05d}" for i in range(10_000)]
+    names = [f"collection_{i:05d}" for i in range(10_000)] * 2  # duplicates are offered once
     completer.sources[Kind.WORD] = lambda slot: names
-    assert len(complete(completer, "query ")) == 10_000 + 3  # and the options
+    offered = complete(completer, "query ")
+    assert len(offered) == 1000 + 3  # the first thousand, and the options: typing more narrows it
+    assert offered[:2] == ["collection_00000", "collection_00001"]
     assert complete(completer, "query collection_0999") == ["collection_09990", *[f"collection_0999{i}" for i in range(1, 10)]]
 
 
@@ -273,3 +275,13 @@ def test_paths_listing_is_bounded(completer, tmp_path):
     for i in range(1200):
         (folder / f"f{i}").touch()
     assert len(complete(completer, f"connect a --ca {folder}{os.sep}")) == 1000
+
+
+def test_addresses_come_from_recent_history_only(registry, table):
+    lines = [f"connect a{i} host{i}:19530" for i in range(20_000)]
+    completer = ShellCompleter(table, default_sources(registry, table, lambda: lines))
+    assert complete(completer, "connect x host")[0] == "host19999:19530"  # newest first
+    assert complete(completer, "connect x host15000") == ["host15000:19530"]  # 5,000 lines back
+    assert complete(completer, "connect x host14999") == []  # further back: not looked at
+    lines.append("connect z newhost:1")  # the history grew: seen at the next keystroke
+    assert complete(completer, "connect x newh") == ["newhost:1"]
