@@ -160,6 +160,33 @@ class ConnectionRegistry:
                 closed.append(alias)
         return closed
 
+    # -- switching database (`use database`) ----------------------------------------------------
+    def switch_database(self, alias: str, database: str) -> ConnectInfo:
+        """Reconnect ``alias`` to ``database`` through a new session, then close the old one.
+
+        Milvus 2.3.5 has no DescribeDatabase RPC, so pymilvus's use_database fails there; a client
+        built with db_name works everywhere. When the new session fails, the old one stays.
+        """
+        with self._connect_lock:
+            with self._lock:
+                entry = self._entries.get(alias)
+                if entry is None:
+                    raise self.unknown_alias(alias)
+                if entry.session is None:
+                    raise UsageError(f"alias {alias!r} is disconnected", f"reconnect with: connect {alias}")
+                settings = entry.settings.with_changes(database=database)
+            session = self._backend_loader().open_session(settings, self.timeout)
+            with self._lock:
+                old, entry.session, entry.settings = entry.session, session, settings
+            old.close_channel()  # not close(): an embedded Milvus Lite serves the new session too
+            return ConnectInfo(
+                alias=alias,
+                address=settings.display_address(),
+                server_version=session.server_version,
+                database=session.database or "default",
+                round_trip_ms=session.round_trip_ms,
+            )
+
     def use(self, alias: str) -> None:
         with self._lock:
             entry = self._entries.get(alias)

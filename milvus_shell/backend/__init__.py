@@ -21,7 +21,7 @@ from pymilvus import __version__ as pymilvus_version  # noqa: E402
 from pymilvus.exceptions import MilvusException  # noqa: E402
 
 from . import lite  # noqa: E402
-from .wording import milvus_kind, server_shown  # noqa: E402
+from .wording import looks_unsupported, milvus_kind, server_shown  # noqa: E402
 from ..connection import ConnectionSettings, PingInfo  # noqa: E402
 from ..errors import ConnectFailed, ServerError, ShellError, UsageError  # noqa: E402
 
@@ -302,7 +302,7 @@ def translate_call_error(exc: BaseException, session: Session) -> ShellError:
         if inner is not None and inner is not exc:
             return translate_call_error(inner, session)
         low = message.lower()
-        if "unimplemented" in low or "not supported" in low or "unknown method" in low:
+        if looks_unsupported(low):
             return ServerError(f"not supported by this server ({server_shown(session)})", "unsupported")
         return ServerError(message, milvus_kind(code, low))
     return ServerError(f"{type(exc).__name__}: {exc}", "internal")

@@ -18,6 +18,13 @@ def milvus_kind(code: Any, low_message: str) -> str:
     return f"milvus-{code}"
 
 
+def looks_unsupported(low_message: str) -> bool:
+    """A MilvusException saying the server lacks a feature (not: a filter compares what it cannot)."""
+    if "unimplemented" in low_message or "unknown method" in low_message:
+        return True
+    return "not supported" in low_message and "expression" not in low_message
+
+
 def server_label(version: str) -> str:
     """'Milvus v2.3.5', 'Milvus Lite 3.2.2' (Lite reports its version as 'milvus_lite-3.2.2')."""
     if version.startswith("milvus_lite"):

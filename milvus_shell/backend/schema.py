@@ -1,0 +1,156 @@
+"""pymilvus's describe results -> catalog dataclasses, with type names people read (VarChar(256))."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from ..catalog import CollectionInfo, FieldInfo, FunctionInfo, IndexInfo
+
+# DataType name -> how people write it. Parameterised types get their parameters added below.
+TYPE_NAMES = {
+    "BOOL": "Bool",
+    "INT8": "Int8",
+    "INT16": "Int16",
+    "INT32": "Int32",
+    "INT64": "Int64",
+    "FLOAT": "Float",
+    "DOUBLE": "Double",
+    "STRING": "String",
+    "VARCHAR": "VarChar",
+    "TEXT": "Text",
+    "ARRAY": "Array",
+    "JSON": "JSON",
+    "GEOMETRY": "Geometry",
+    "TIMESTAMPTZ": "Timestamptz",
+    "BINARY_VECTOR": "BinaryVector",
+    "FLOAT_VECTOR": "FloatVector",
+    "FLOAT16_VECTOR": "Float16Vector",
+    "BFLOAT16_VECTOR": "BFloat16Vector",
+    "SPARSE_FLOAT_VECTOR": "SparseFloatVector",
+    "INT8_VECTOR": "Int8Vector",
+    "STRUCT": "Struct",
+    "_ARRAY_OF_VECTOR": "ArrayOfVector",
+    "_ARRAY_OF_STRUCT": "ArrayOfStruct",
+}
+
+
+def _kind(data_type: Any) -> str:
+    """The DataType's name whether we got an enum, an int or a string."""
+    name = getattr(data_type, "name", None)
+    if name:
+        return str(name)
+    if isinstance(data_type, int):
+        from pymilvus import DataType  # noqa: PLC0415
+
+        try:
+            return DataType(data_type).name
+        except ValueError:
+            return f"TYPE_{data_type}"
+    return str(data_type).upper()
+
+
+def type_name(data_type: Any, params: Mapping[str, Any], element_type: Any = None) -> str:
+    """Int64, VarChar(256), FloatVector(dim 768), Array(Int32, capacity 8), ..."""
+    kind = _kind(data_type)
+    base = TYPE_NAMES.get(kind, kind.title())
+    if kind == "VARCHAR" and "max_length" in params:
+        return f"{base}({params['max_length']})"
+    if kind.endswith("_VECTOR") and kind != "SPARSE_FLOAT_VECTOR" and "dim" in params:
+        return f"{base}(dim {params['dim']})"
+    if kind == "ARRAY":
+        element = type_name(element_type, {"max_length": params["max_length"]} if "max_length" in params else {})
+        capacity = params.get("max_capacity")
+        return f"{base}({element}, capacity {capacity})" if capacity is not None else f"{base}({element})"
+    return base
+
+
+def _default_value(raw: Any) -> tuple[bool, Any]:
+    """A protobuf ValueField (or a plain value) -> (has_default, python value)."""
+    if raw is None:
+        return False, None
+    which = getattr(raw, "WhichOneof", None)
+    if which is None:
+        return True, raw
+    slot = which("data")
+    if slot is None:
+        return False, None
+    return True, getattr(raw, slot)
+
+
+def field_info(raw: Mapping[str, Any]) -> FieldInfo:
+    params = dict(raw.get("params") or {})
+    kind = _kind(raw.get("type"))
+    has_default, default = _default_value(raw.get("default_value"))
+    dim = params.get("dim")
+    return FieldInfo(
+        name=raw["name"],
+        type_name=type_name(raw.get("type"), params, raw.get("element_type")),
+        kind=kind,
+        primary=bool(raw.get("is_primary")),
+        auto_id=bool(raw.get("auto_id")),
+        nullable=bool(raw.get("nullable")),
+        default=default,
+        has_default=has_default,
+        description=raw.get("description") or "",
+        dim=int(dim) if dim is not None else None,
+        partition_key=bool(raw.get("is_partition_key")),
+        clustering_key=bool(raw.get("is_clustering_key")),
+        function_output=bool(raw.get("is_function_output")),
+    )
+
+
+def collection_info(raw: Mapping[str, Any]) -> CollectionInfo:
+    fields = tuple(field_info(f) for f in raw.get("fields", ()))
+    auto_id = bool(raw.get("auto_id"))
+    if auto_id:  # pymilvus reports auto id on the collection; show it on the primary key too
+        fields = tuple(
+            FieldInfo(**{**f.__dict__, "auto_id": True}) if f.primary else f for f in fields
+        )
+    functions = tuple(
+        FunctionInfo(
+            name=fn.get("name", ""),
+            type_name=getattr(fn.get("type"), "name", str(fn.get("type"))),
+            inputs=tuple(fn.get("input_field_names") or ()),
+            outputs=tuple(fn.get("output_field_names") or ()),
+            params=dict(fn.get("params") or {}),
+        )
+        for fn in raw.get("functions") or ()
+    )
+    return CollectionInfo(
+        name=raw.get("collection_name", ""),
+        fields=fields,
+        description=raw.get("description") or "",
+        dynamic=bool(raw.get("enable_dynamic_field")),
+        auto_id=auto_id,
+        consistency=raw.get("consistency_level_name") or "",
+        shards=raw.get("num_shards"),
+        functions=functions,
+        aliases=tuple(raw.get("aliases") or ()),
+        properties=dict(raw.get("properties") or {}),
+    )
+
+
+_INDEX_KEYS = {"field_name", "index_name", "index_type", "metric_type", "state", "indexed_rows",
+               "total_rows", "pending_index_rows", "params"}
+
+
+def index_info(name: str, raw: Mapping[str, Any]) -> IndexInfo:
+    """describe_index's dict; whatever is not a known key is an index parameter (nlist=16)."""
+    params = dict(raw.get("params") or {})
+    params.update({k: v for k, v in raw.items() if k not in _INDEX_KEYS})
+
+    def number(key: str) -> int | None:
+        value = raw.get(key)
+        return int(value) if value is not None else None
+
+    return IndexInfo(
+        name=raw.get("index_name") or name,
+        field=raw.get("field_name", ""),
+        index_type=str(raw.get("index_type", "")),
+        metric_type=str(raw.get("metric_type", "")),
+        params=params,
+        state=str(raw.get("state", "")),
+        indexed_rows=number("indexed_rows"),
+        total_rows=number("total_rows"),
+        pending_rows=number("pending_index_rows"),
+    )

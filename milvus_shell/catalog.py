@@ -1,0 +1,139 @@
+"""What a server holds, as plain data: the backend fills these, commands and the cache read them.
+
+Nothing here imports pymilvus; type names are already human (``Int64``, ``VarChar(256)``,
+``FloatVector(dim 768)``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+
+@dataclass(frozen=True)
+class FieldInfo:
+    name: str
+    type_name: str  # for people: VarChar(256), FloatVector(dim 4), Array(VarChar(32), capacity 8)
+    kind: str  # the server's type: INT64, VARCHAR, FLOAT_VECTOR, ...
+    primary: bool = False
+    auto_id: bool = False
+    nullable: bool = False
+    default: Any = None
+    has_default: bool = False
+    description: str = ""
+    dim: int | None = None
+    partition_key: bool = False
+    clustering_key: bool = False
+    function_output: bool = False
+
+    @property
+    def is_vector(self) -> bool:
+        return self.kind.endswith("_VECTOR")
+
+    @property
+    def is_integer(self) -> bool:
+        return self.kind in ("INT8", "INT16", "INT32", "INT64")
+
+    def flags(self) -> str:
+        """Primary key, auto id, nullable, ... in a few words."""
+        words = []
+        if self.primary:
+            words.append("primary key")
+        if self.auto_id:
+            words.append("auto id")
+        if self.partition_key:
+            words.append("partition key")
+        if self.clustering_key:
+            words.append("clustering key")
+        if self.nullable:
+            words.append("nullable")
+        if self.has_default:
+            words.append(f"default {self.default!r}")
+        if self.function_output:
+            words.append("function output")
+        return ", ".join(words)
+
+
+@dataclass(frozen=True)
+class IndexInfo:
+    name: str
+    field: str
+    index_type: str
+    metric_type: str = ""
+    params: Mapping[str, Any] = field(default_factory=dict)
+    state: str = ""
+    indexed_rows: int | None = None
+    total_rows: int | None = None
+    pending_rows: int | None = None
+
+    def params_text(self) -> str:
+        return ", ".join(f"{k}={v}" for k, v in self.params.items())
+
+
+@dataclass(frozen=True)
+class FunctionInfo:
+    name: str
+    type_name: str
+    inputs: tuple[str, ...]
+    outputs: tuple[str, ...]
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CollectionInfo:
+    """A collection's schema and settings (describe_collection), without per-call statistics."""
+
+    name: str
+    fields: tuple[FieldInfo, ...]
+    description: str = ""
+    dynamic: bool = False
+    auto_id: bool = False
+    consistency: str = ""
+    shards: int | None = None
+    functions: tuple[FunctionInfo, ...] = ()
+    aliases: tuple[str, ...] = ()
+    properties: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def primary(self) -> FieldInfo:
+        for f in self.fields:
+            if f.primary:
+                return f
+        return self.fields[0]
+
+    @property
+    def vector_fields(self) -> tuple[FieldInfo, ...]:
+        return tuple(f for f in self.fields if f.is_vector)
+
+    def field(self, name: str) -> FieldInfo | None:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        return None
+
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+
+@dataclass(frozen=True)
+class LoadInfo:
+    """Load state in words: loaded, loading (with progress), not loaded."""
+
+    state: str
+    progress: int | None = None
+
+    def __str__(self) -> str:
+        if self.state == "loading" and self.progress is not None:
+            return f"loading ({self.progress}%)"
+        return self.state
+
+
+@dataclass(frozen=True)
+class ServerInfo:
+    version: str
+    deploy_mode: str
+    build_time: str = ""
+    git_commit: str = ""
+    healthy: bool = True
+    health: str = ""
+    round_trip_ms: float = 0.0
