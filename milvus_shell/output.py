@@ -1,32 +1,61 @@
-"""The one renderer: Results become text in table, vertical, json or csv form."""
+"""The one renderer: Results become text in table, vertical, json or csv form.
+
+Tall output in the interactive shell goes through a pager ($PAGER, else ``less -SRXFK``); rows that
+arrive in batches (StreamTable) are written as they come, so a million rows never sit in memory.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import os
 import shutil
-from typing import Any, Sequence, TextIO
+import subprocess
+import time
+from typing import Any, Iterable, Iterator, Mapping, Sequence, TextIO
 
 from prompt_toolkit.utils import get_cwidth
 
-from .results import Exit, Group, Message, Result, Table
+from .results import Document, Exit, Group, Message, Result, StreamTable, Table
 from .styles import ACTIVE_ALIAS_SGR
 
 YELLOW = "\x1b[33m"
 RED = "\x1b[31m"
 RESET = "\x1b[0m"
 ELLIPSIS = "…"
+VECTOR_SHOWN = 4  # a vector cell shows this many values, then "… dim N"
+STREAM_MIN_WIDTH = 10  # a streamed table's columns are sized by its first batch, but no narrower
+# -K: Ctrl-C quits less (and so returns to the prompt); -F: no pager when it fits after all.
+DEFAULT_PAGER = "less -SRXFK"
+PAGER_QUIT_GRACE = 0.5  # seconds a pager gets to leave after Ctrl-C before it is terminated
 
 
-def cell_text(value: Any) -> str:
+def cell_text(value: Any, vector: bool = False) -> str:
     if value is None:
         return ""
+    if vector:
+        return short_vector(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (list, tuple, dict)):
         return json.dumps(value, ensure_ascii=False, separators=(", ", ": "), default=str)
     return str(value)
+
+
+def short_vector(value: Any) -> str:
+    """[0.4153, 0.9247, 0.5728, 0.0619, … dim 768]: enough to recognise, short enough to read."""
+    if isinstance(value, (bytes, str)) or not isinstance(value, (list, tuple)):
+        text = value.hex() if isinstance(value, bytes) else str(value)
+        return text if len(text) <= 24 else text[:20] + ELLIPSIS
+    shown = ", ".join(_short_number(v) for v in value[:VECTOR_SHOWN])
+    if len(value) > VECTOR_SHOWN:
+        return f"[{shown}, {ELLIPSIS} dim {len(value)}]"
+    return f"[{shown}]"
+
+
+def _short_number(v: Any) -> str:
+    return f"{v:.4g}" if isinstance(v, float) else str(v)
 
 
 def text_width(text: str) -> int:
@@ -52,17 +81,29 @@ def pad(text: str, width: int) -> str:
 
 
 class Renderer:
-    """Writes results to ``out`` (data) and ``err`` (errors, and notes when the data is json/csv)."""
+    """Writes results to ``out`` (data) and ``err`` (errors, and notes when the data is json/csv).
 
-    def __init__(self, out: TextIO, err: TextIO, color: bool = False, width: int | None = None) -> None:
+    ``use_pager`` (the interactive shell sets it) sends output taller than the terminal through a
+    pager when ``out`` is a terminal.
+    """
+
+    def __init__(self, out: TextIO, err: TextIO, color: bool = False, width: int | None = None,
+                 environ: Mapping[str, str] | None = None) -> None:
         self.out = out
         self.err = err
         self.color = color
         self._width = width
+        self.use_pager = False
+        self.environ = os.environ if environ is None else environ
+        self._progress_shown = False
 
     @property
     def width(self) -> int:
         return self._width or shutil.get_terminal_size((100, 24)).columns
+
+    @property
+    def height(self) -> int:
+        return shutil.get_terminal_size((100, 24)).lines
 
     def render(self, result: Result, fmt: str = "table") -> None:
         if result is None or isinstance(result, Exit):
@@ -72,44 +113,232 @@ class Renderer:
                 self.render(part, fmt)
             return
         if isinstance(result, Message):
-            stream = self.err if fmt in ("json", "csv") else self.out
-            text = result.text
-            if result.level == "warning":
-                text = self._paint("warning: " + text, YELLOW)
-            stream.write(text + "\n")
-            stream.flush()
+            self.message(result, fmt)
             return
-        self.out.write(format_table(result, fmt, self.width, self.color))
-        self.out.flush()
+        if isinstance(result, StreamTable):
+            self._render_stream(result, fmt)
+            return
+        if isinstance(result, Document):
+            self._write_all([format_document(result, fmt, self.width)])
+            return
+        self._write_all([format_table(result, fmt, self.width, self.color)])
+
+    def message(self, message: Message, fmt: str = "table") -> None:
+        stream = self.err if fmt in ("json", "csv") else self.out
+        text = message.text
+        if message.level == "warning":
+            text = self._paint("warning: " + text, YELLOW)
+        stream.write(text + "\n")
+        stream.flush()
 
     def error(self, message: str) -> None:
+        self.progress_done()
         self.err.write(self._paint("error: ", RED) + message + "\n")
         self.err.flush()
+
+    def progress(self, text: str) -> None:
+        """A one-line progress report, rewritten in place; only on a terminal."""
+        if not _isatty(self.err):
+            return
+        self.err.write("\r\x1b[K" + text)
+        self.err.flush()
+        self._progress_shown = True
+
+    def progress_done(self) -> None:
+        if self._progress_shown:
+            self.err.write("\r\x1b[K")
+            self.err.flush()
+            self._progress_shown = False
 
     def _paint(self, text: str, code: str) -> str:
         return f"{code}{text}{RESET}" if self.color else text
 
+    # -- writing, possibly through a pager -------------------------------------------------------
+    def _render_stream(self, stream: StreamTable, fmt: str) -> None:
+        try:
+            self._write_all(stream_chunks(stream, fmt, self.width, self.color))
+        finally:
+            stream.close()
+        note = stream.note()
+        if note:
+            self.message(Message(note, "warning"), fmt)
+
+    def _write_all(self, chunks: Iterable[str]) -> None:
+        """Write ``chunks``; when paging is on and they outgrow the screen, through the pager."""
+        self.progress_done()
+        if not (self.use_pager and _isatty(self.out)):
+            for chunk in chunks:
+                self.out.write(chunk)
+                self.out.flush()
+            return
+        room = max(self.height - 1, 1)
+        held: list[str] = []
+        lines = 0
+        iterator = iter(chunks)
+        for chunk in iterator:
+            held.append(chunk)
+            lines += chunk.count("\n")
+            if lines > room:
+                self._page(held, iterator)
+                return
+        self.out.write("".join(held))
+        self.out.flush()
+
+    def _page(self, held: list[str], rest: Iterator[str]) -> None:
+        command = self.environ.get("PAGER") or DEFAULT_PAGER
+        env = dict(self.environ)
+        env.setdefault("LESS", "SRXFK")
+        self.out.flush()
+        try:
+            pager = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, env=env,
+                                     encoding="utf-8", errors="replace")
+        except OSError:
+            for chunk in [*held, *rest]:
+                self.out.write(chunk)
+            return
+        try:
+            for chunk in held:
+                pager.stdin.write(chunk)
+            for chunk in rest:
+                pager.stdin.write(chunk)
+        except (BrokenPipeError, OSError):  # the user left the pager early: stop producing rows
+            pass
+        except KeyboardInterrupt:  # Ctrl-C in the pager: back to the prompt
+            _close_quietly(pager.stdin)
+            _wait_or_end(pager, PAGER_QUIT_GRACE)
+            return
+        _close_quietly(pager.stdin)
+        _wait_or_end(pager, None)
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _close_quietly(stream: Any) -> None:
+    try:
+        stream.close()
+    except (BrokenPipeError, OSError):
+        pass
+
+
+def _wait_or_end(proc: subprocess.Popen, grace: float | None) -> None:
+    """Wait for the pager; Ctrl-C meanwhile gives it ``PAGER_QUIT_GRACE`` s to quit, then ends it."""
+    deadline = None if grace is None else time.monotonic() + grace
+    while True:
+        try:
+            remaining = None if deadline is None else max(deadline - time.monotonic(), 0)
+            proc.wait(timeout=remaining)
+            return
+        except KeyboardInterrupt:
+            if deadline is None:
+                deadline = time.monotonic() + PAGER_QUIT_GRACE
+        except subprocess.TimeoutExpired:
+            proc.terminate()
+            deadline = None
+
+
+# -- formats ---------------------------------------------------------------------------------------
 
 def format_table(table: Table, fmt: str, width: int = 100, color: bool = False) -> str:
     if fmt == "json":
-        return json.dumps([dict(zip(table.columns, row)) for row in table.rows], ensure_ascii=False,
-                          indent=2, default=str) + "\n"
+        return "".join(_json_chunks(table.columns, [table.rows]))
     if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(table.columns)
-        writer.writerows([[cell_text(v) for v in row] for row in table.rows])
-        return buf.getvalue()
+        return "".join(_csv_chunks(table.columns, [table.rows]))
     if fmt == "vertical":
         return _vertical(table, width)
     return _aligned(table, width, color)
 
 
+def format_document(doc: Document, fmt: str, width: int = 100) -> str:
+    if fmt == "json":
+        obj: dict[str, Any] = {_json_key(k): v for k, v in doc.facts}
+        for title, table in doc.sections:
+            obj[_json_key(title)] = [dict(zip(table.columns, row)) for row in table.rows]
+        return json.dumps(obj, ensure_ascii=False, indent=2, default=_json_default) + "\n"
+    if fmt == "csv":
+        if doc.sections:
+            return format_table(doc.sections[0][1], fmt)
+        return format_table(Table(["property", "value"], [list(f) for f in doc.facts]), fmt)
+    label = max((text_width(k) for k, _ in doc.facts), default=0)
+    parts = ["\n".join(f"{pad(k + ':', label + 1)} {cell_text(v)}".rstrip() for k, v in doc.facts) + "\n"]
+    for title, table in doc.sections:
+        body = format_table(table, fmt, width)
+        parts.append(f"\n{title}:\n{body}" if table.rows else f"\n{title}: none\n")
+    return "".join(parts)
+
+
+def _json_key(label: str) -> str:
+    return label.replace(" ", "_")
+
+
+def stream_chunks(stream: StreamTable, fmt: str, width: int, color: bool = False) -> Iterator[str]:
+    """The text of a StreamTable, one chunk per batch."""
+    if fmt == "json":
+        yield from _json_chunks(stream.columns, stream.batches)
+    elif fmt == "csv":
+        yield from _csv_chunks(stream.columns, stream.batches)
+    elif fmt == "vertical":
+        yield from _vertical_chunks(stream.columns, stream.batches, stream.vector_columns)
+    else:
+        yield from _aligned_chunks(stream, width)
+
+
+def _json_chunks(columns: Sequence[str], batches: Iterable[Sequence[Sequence[Any]]]) -> Iterator[str]:
+    """A JSON array, one row object per line: ``[\\n  {...},\\n  {...}\\n]``."""
+    first = True
+    for batch in batches:
+        lines = [
+            json.dumps(dict(zip(columns, row)), ensure_ascii=False, default=_json_default)
+            for row in batch
+        ]
+        if not lines:
+            continue
+        yield ("[\n  " if first else ",\n  ") + ",\n  ".join(lines)
+        first = False
+    yield "[]\n" if first else "\n]\n"
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return value.hex()
+    tolist = getattr(value, "tolist", None)  # numpy arrays and scalars
+    if tolist is not None:
+        return tolist()
+    return str(value)
+
+
+def _csv_chunks(columns: Sequence[str], batches: Iterable[Sequence[Sequence[Any]]]) -> Iterator[str]:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(columns)
+    for batch in batches:
+        writer.writerows([[_csv_cell(v) for v in row] for row in batch])
+        yield buf.getvalue()
+        buf.seek(0)
+        buf.truncate()
+    yield buf.getvalue()
+
+
+def _csv_cell(value: Any) -> str:
+    if isinstance(value, (list, tuple, dict)):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_json_default)
+    if isinstance(value, bytes):
+        return value.hex()
+    return cell_text(value)
+
+
+def _cells(columns: Sequence[str], row: Sequence[Any], vectors: frozenset[str]) -> list[str]:
+    return [cell_text(v, c in vectors) for c, v in zip(columns, row)]
+
+
 def _aligned(table: Table, width: int, color: bool) -> str:
     header = [str(c) for c in table.columns]
-    body = [[cell_text(v) for v in row] for row in table.rows]
-    widths = [max([text_width(h)] + [text_width(r[i]) for r in body]) for i, h in enumerate(header)]
-    widths = _fit(widths, width - 3 * (len(widths) - 1))
+    body = [_cells(header, row, table.vector_columns) for row in table.rows]
+    widths = _fit(_natural_widths(header, body), width - 3 * (len(header) - 1))
     lines = []
     if table.title:
         lines.append(table.title)
@@ -120,9 +349,37 @@ def _aligned(table: Table, width: int, color: bool) -> str:
         if color and i == table.active_row:
             line = f"{ACTIVE_ALIAS_SGR}{line}{RESET}"  # the prompt's active-alias style
         lines.append(line)
-    n = len(body)
-    lines.append(table.footer or f"({n} row{'s' if n != 1 else ''})")
+    lines.append(table.footer or _count(len(body)))
     return "\n".join(lines) + "\n"
+
+
+def _aligned_chunks(stream: StreamTable, width: int) -> Iterator[str]:
+    """An aligned table whose column widths come from the first rows; later cells are cut to fit."""
+    header = [str(c) for c in stream.columns]
+    widths: list[int] | None = None
+    count = 0
+    for batch in stream.batches:
+        body = [_cells(header, row, stream.vector_columns) for row in batch]
+        if not body:
+            continue
+        if widths is None:  # later rows may be wider (growing ids): leave them some room
+            natural = [max(w, STREAM_MIN_WIDTH) for w in _natural_widths(header, body)]
+            widths = _fit(natural, width - 3 * (len(header) - 1))
+            yield _row(header, widths).rstrip() + "\n" + "-+-".join("-" * w for w in widths) + "\n"
+        count += len(body)
+        yield "".join(_row(r, widths).rstrip() + "\n" for r in body)
+    if widths is None:
+        widths = _fit(_natural_widths(header, []), width - 3 * (len(header) - 1))
+        yield _row(header, widths).rstrip() + "\n" + "-+-".join("-" * w for w in widths) + "\n"
+    yield _count(count) + "\n"
+
+
+def _count(n: int) -> str:
+    return f"({n} row{'s' if n != 1 else ''})"
+
+
+def _natural_widths(header: Sequence[str], body: Sequence[Sequence[str]]) -> list[int]:
+    return [max([text_width(h)] + [text_width(r[i]) for r in body]) for i, h in enumerate(header)]
 
 
 def _row(cells: Sequence[str], widths: Sequence[int]) -> str:
@@ -141,12 +398,22 @@ def _fit(widths: list[int], room: int) -> list[int]:
 
 
 def _vertical(table: Table, width: int) -> str:
-    label = max((text_width(str(c)) for c in table.columns), default=0)
-    lines = []
-    for n, row in enumerate(table.rows, 1):
-        lines.append(f"-[ RECORD {n} ]" + "-" * max(0, min(width, 40) - 14 - len(str(n))))
-        for col, value in zip(table.columns, row):
-            lines.append(f"{pad(str(col), label)} | {cell_text(value)}")
-    if not table.rows:
-        lines.append("(0 rows)")
-    return "\n".join(lines) + "\n"
+    text = "".join(_vertical_chunks(table.columns, [table.rows], table.vector_columns, width))
+    return text
+
+
+def _vertical_chunks(columns: Sequence[str], batches: Iterable[Sequence[Sequence[Any]]],
+                     vectors: frozenset[str] = frozenset(), width: int = 100) -> Iterator[str]:
+    label = max((text_width(str(c)) for c in columns), default=0)
+    n = 0
+    for batch in batches:
+        lines = []
+        for row in batch:
+            n += 1
+            lines.append(f"-[ RECORD {n} ]" + "-" * max(0, min(width, 40) - 14 - len(str(n))))
+            for col, value in zip(columns, row):
+                lines.append(f"{pad(str(col), label)} | {cell_text(value, col in vectors)}")
+        if lines:
+            yield "\n".join(lines) + "\n"
+    if n == 0:
+        yield "(0 rows)\n"

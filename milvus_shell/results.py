@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Sequence, Union
+from typing import Any, Callable, Iterator, Sequence, Union
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,35 @@ class Table:
     title: str = ""
     footer: str = ""
     active_row: int | None = None
+    # Columns holding vectors: shortened in table and vertical output, whole in json and csv.
+    vector_columns: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class StreamTable:
+    """Rows that arrive in batches (``query --limit all``): rendered as they come, never all kept.
+
+    ``batches`` yields lists of rows; ``close`` releases the server-side cursor whatever happens;
+    ``note`` is asked after the last batch for a closing remark (fields not shown, say), or "".
+    """
+
+    columns: Sequence[str]
+    batches: Iterator[Sequence[Sequence[Any]]]
+    vector_columns: frozenset[str] = frozenset()
+    close: Callable[[], None] = lambda: None
+    note: Callable[[], str] = lambda: ""
+
+
+@dataclass(frozen=True)
+class Document:
+    """Facts about one thing, then titled tables (``describe``, ``server``).
+
+    json gives one object (facts, then each section as an array of row objects); csv gives the
+    facts as property,value rows, or the first section when there are sections (describe: fields).
+    """
+
+    facts: Sequence[tuple[str, Any]]
+    sections: Sequence[tuple[str, Table]] = ()
 
 
 @dataclass(frozen=True)
@@ -39,4 +68,4 @@ class Group:
     parts: Sequence["Result"] = field(default_factory=tuple)
 
 
-Result = Union[Message, Table, Exit, Group, None]
+Result = Union[Message, Table, StreamTable, Document, Exit, Group, None]
