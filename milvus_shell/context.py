@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Callable, Mapping
 from .settings import Settings
 
 if TYPE_CHECKING:
+    from .metadata import MetadataCache
     from .parser import CommandTable
     from .registry import ConnectionRegistry
 
@@ -21,3 +22,13 @@ class ShellContext:
     # Asks for a secret without echo; None when there is no terminal to ask on.
     ask_secret: Callable[[str], str] | None = None
     environ: Mapping[str, str] = field(default_factory=lambda: os.environ)
+    # Server names for completion, filled in the background (metadata.py); built from the registry.
+    metadata: "MetadataCache | None" = None
+    # Shows a one-line progress report (a long load); the shell points it at its renderer.
+    progress: Callable[[str], None] = lambda text: None
+
+    def __post_init__(self) -> None:
+        if self.metadata is None:
+            from .metadata import MetadataCache  # noqa: PLC0415 - metadata imports the command spec
+
+            self.metadata = MetadataCache(self.registry)

@@ -14,3 +14,5 @@ class Settings:
     color: bool = True
     debug: bool = False
     interactive: bool = False
+    timing: bool = False  # `set timing on`: say how long each command took
+    pager: bool = True  # `set pager off`: never page, even in the interactive shell

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import traceback
 from dataclasses import dataclass
 from typing import Callable
@@ -11,7 +12,7 @@ from .context import ShellContext
 from .errors import ParseError, ShellError
 from .output import Renderer
 from .parser import parse_line
-from .results import Exit, Group, Result
+from .results import Exit, Group, Message, Result
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class Shell:
     def __init__(self, ctx: ShellContext, renderer: Renderer) -> None:
         self.ctx = ctx
         self.renderer = renderer
+        ctx.progress = renderer.progress
         self.runner: Runner | None = None
 
     def run_line(self, text: str, where: str = "") -> LineOutcome:
@@ -41,8 +43,10 @@ class Shell:
             self.report_parse_error(text, exc, where)
             return LineOutcome(ok=False)
         for inv in invocations:
+            started = time.perf_counter()
             try:
                 result = self.execute(inv)
+                fmt = self.show(inv, result)
             except ShellError as exc:
                 self.renderer.error(where + str(exc))
                 return LineOutcome(ok=False)
@@ -56,11 +60,24 @@ class Shell:
                     f"{where}internal error: {type(exc).__name__}: {exc} (run with --debug for a traceback)"
                 )
                 return LineOutcome(ok=False)
-            self.renderer.render(result, self.ctx.settings.format)
+            if self.ctx.settings.timing:
+                self.renderer.render(Message(f"time: {time.perf_counter() - started:.3f} s"), fmt)
             code = exit_code(result)
             if code is not None:
                 return LineOutcome(ok=True, exit_code=code)
         return LineOutcome(ok=True)
+
+    def show(self, inv: Invocation, result: Result) -> str:
+        """Render ``result`` in the command's --format, else the session's; returns the format used.
+
+        Also the moment to notice a new or switched connection (connect, use database) and have
+        its names fetched for completion, in the background.
+        """
+        self.ctx.metadata.sync()
+        fmt = inv.opt("format") or self.ctx.settings.format
+        self.renderer.use_pager = self.ctx.settings.interactive and self.ctx.settings.pager
+        self.renderer.render(result, fmt)  # a StreamTable still talks to the server while rendering
+        return fmt
 
     def execute(self, inv: Invocation) -> Result:
         def call() -> Result:

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
 
 def build_table() -> "CommandTable":
     from ..parser import CommandTable  # noqa: PLC0415 - the parser imports commands.spec
-    from . import connection, interactive, session  # noqa: PLC0415
+    from . import connection, data, explore, interactive, session, settings_cmd  # noqa: PLC0415
 
-    return CommandTable(connection.COMMANDS + interactive.COMMANDS + session.COMMANDS)
+    return CommandTable(connection.COMMANDS + explore.COMMANDS + data.COMMANDS + settings_cmd.COMMANDS
+                        + interactive.COMMANDS + session.COMMANDS)

@@ -6,6 +6,8 @@ import enum
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
+from ..settings import FORMATS
+
 if TYPE_CHECKING:
     from ..context import ShellContext
     from ..results import Result
@@ -23,6 +25,15 @@ class Kind(enum.Enum):
     COMMAND = "command"
     CHOICE = "choice"
     TEXT = "text"
+    # Names on the server, completed from the metadata cache (milvus_shell/metadata.py).
+    DATABASE = "database"
+    COLLECTION = "collection"
+    FIELD = "field"  # also a comma-separated list of fields (--fields a,b)
+    PARTITION = "partition"
+    INDEX = "index"
+    # Fixed vocabularies for positionals (options use CHOICE with choices).
+    FORMAT = "format"  # table, vertical, json, csv
+    SWITCH = "switch"  # on, off
 
 
 @dataclass(frozen=True)
@@ -125,3 +136,8 @@ class Invocation:
 
     def arg(self, key: str, default: Any = None) -> Any:
         return self.args.get(key, default)
+
+
+
+# Every command that returns rows takes --format; it beats `set format` for that one command.
+FORMAT_OPTION = Option("--format", "output format for this command", Kind.CHOICE, "FORMAT", choices=FORMATS)

@@ -1,0 +1,428 @@
+"""Reading data: count, query, get, search."""
+
+from __future__ import annotations
+
+import importlib
+import json
+from types import ModuleType
+from typing import Any, Iterable, Iterator, Sequence
+
+from ..catalog import CollectionInfo, FieldInfo
+from ..context import ShellContext
+from ..errors import UsageError
+from ..parser import tokenize
+from ..results import Group, Message, StreamTable, Table
+from .spec import FORMAT_OPTION, Command, Invocation, Kind, Option, Positional
+
+DEFAULT_QUERY_LIMIT = 100
+DEFAULT_SEARCH_LIMIT = 10
+# --limit all: rows per query-iterator call. Bigger batches are much faster (each is one server
+# round trip; Milvus Lite scans the collection per call) but cost memory: the batch size keeps an
+# estimated STREAM_BATCH_BYTES of rows in hand.
+STREAM_BATCH_BYTES = 16 * 1024 * 1024
+STREAM_BATCH_RANGE = (256, 16384)  # 16384: the most Milvus returns per call
+
+
+def _data() -> ModuleType:
+    return importlib.import_module("milvus_shell.backend.data")
+
+
+def _explore() -> ModuleType:
+    return importlib.import_module("milvus_shell.backend.explore")
+
+
+# -- reading the line --------------------------------------------------------------------------------
+
+def filter_text(inv: Invocation, leading: int = 1) -> str:
+    """The FILTER words exactly as typed, quotes included (`title like 'A%'`).
+
+    The tokenizer strips quotes, which would turn a string literal into a name, so the filter is
+    re-read from the line: every word after the command name and ``leading`` positionals that is
+    not an option or an option's value. One quoted word holding the whole filter is unquoted.
+    """
+    words = inv.arg("FILTER") or []
+    if not words:
+        return ""
+    statement = tokenize(inv.text)[0]
+    tokens = list(statement.tokens)[len(inv.command.words):]
+    raw: list[str] = []
+    skipped = 0
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        i += 1
+        if not tok.quoted and tok.value.startswith("--") and tok.value != "--":
+            opt = inv.command.option(tok.value.partition("=")[0])
+            if opt is not None and not opt.is_flag and "=" not in tok.value:
+                i += 1  # its value
+            continue
+        if skipped < leading:
+            skipped += 1
+            continue
+        raw.append(inv.text[tok.start:tok.end])
+    if len(raw) == 1 and len(words) == 1 and _wholly_quoted(raw[0]):
+        return words[0]
+    return " ".join(raw)
+
+
+def _wholly_quoted(text: str) -> bool:
+    return len(text) >= 2 and text[0] in "'\"" and text[-1] == text[0] and text[0] not in text[1:-1]
+
+
+def _limit(inv: Invocation, default: int, allow_all: bool = False) -> int | None:
+    """--limit N (a positive integer), or None for `--limit all` where allowed."""
+    text = inv.opt("limit")
+    if text is None:
+        return default
+    if allow_all and text.lower() == "all":
+        return None
+    return _positive_int(text, "--limit", "a positive whole number" + (" or all" if allow_all else ""))
+
+
+def _positive_int(text: str, what: str, wanted: str, zero_ok: bool = False) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0 or (value == 0 and not zero_ok):
+        raise UsageError(f"{what} needs {wanted}, not {text!r}")
+    return value
+
+
+def _field_list(inv: Invocation, info: CollectionInfo) -> list[str] | None:
+    """--fields a,b,c checked against the schema (any name goes with a dynamic field)."""
+    text = inv.opt("fields")
+    if not text:
+        return None
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    if not info.dynamic:
+        unknown = [n for n in names if info.field(n) is None and n != "*"]
+        if unknown:
+            raise UsageError(
+                f"no field {unknown[0]!r} in collection {info.name!r}",
+                "its fields: " + ", ".join(info.field_names()),
+            )
+    return names
+
+
+def _describe(ctx: ShellContext, collection: str) -> tuple[Any, CollectionInfo]:
+    _, session = ctx.registry.session()
+    return session, _explore().describe_collection(session, collection)
+
+
+# -- rows ------------------------------------------------------------------------------------------
+
+def _columns(info: CollectionInfo, rows: Iterable[dict[str, Any]], asked: Sequence[str] | None) -> list[str]:
+    """Schema order for schema fields (or the order asked for), then dynamic keys as first seen."""
+    seen: dict[str, None] = {}
+    for row in rows:
+        seen.update(dict.fromkeys(row))
+    if asked and "*" not in asked:
+        pk = info.primary.name
+        order = ([pk] if pk in seen and pk not in asked else []) + [n for n in asked if n in seen]
+    else:
+        order = [n for n in info.field_names() if n in seen]
+    return order + [k for k in seen if k not in order]
+
+
+def _vector_columns(info: CollectionInfo, columns: Iterable[str]) -> frozenset[str]:
+    return frozenset(c for c in columns if (f := info.field(c)) is not None and f.is_vector)
+
+
+def _as_table(info: CollectionInfo, rows: list[dict[str, Any]], asked: Sequence[str] | None) -> Table:
+    columns = _columns(info, rows, asked)
+    return Table(columns, [[r.get(c) for c in columns] for r in rows],
+                 vector_columns=_vector_columns(info, columns))
+
+
+# -- commands --------------------------------------------------------------------------------------
+
+def count(ctx: ShellContext, inv: Invocation) -> Table:
+    _, session = ctx.registry.session()
+    number = _data().count(session, inv.arg("COLLECTION"), filter_text(inv))
+    return Table(["count"], [[number]])
+
+
+def query(ctx: ShellContext, inv: Invocation) -> Table | Group | StreamTable:
+    name = inv.arg("COLLECTION")
+    session, info = _describe(ctx, name)
+    expr = filter_text(inv)
+    fields = _field_list(inv, info)
+    limit = _limit(inv, DEFAULT_QUERY_LIMIT, allow_all=True)
+    offset = _positive_int(inv.opt("offset") or "0", "--offset", "a whole number", zero_ok=True)
+    partitions = _partitions(inv)
+    data = _data()
+    if limit is None or offset + limit + 1 > data.MAX_QUERY_WINDOW:
+        batch = stream_batch_size(info, fields)
+        return _stream(info, data.query_batches(session, name, expr, fields, batch, limit, offset, partitions),
+                       fields)
+    rows = data.query(session, name, expr, fields, limit + 1, offset, partitions)
+    more = len(rows) > limit
+    table = _as_table(info, rows[:limit], fields)
+    if not more:
+        return table
+    note = Message(f"more rows match: --limit N shows more (up to {data.MAX_QUERY_WINDOW - offset} at once), "
+                   "--offset N pages, --limit all streams them all")
+    return Group((Table(table.columns, table.rows, footer=f"(first {limit} rows)",
+                        vector_columns=table.vector_columns), note))
+
+
+def stream_batch_size(info: CollectionInfo, fields: Sequence[str] | None) -> int:
+    """Rows per batch so that one batch holds about STREAM_BATCH_BYTES of Python objects."""
+    chosen = [f for f in info.fields if not fields or "*" in fields or f.name in fields or f.primary]
+    row = sum(_field_bytes(f) for f in chosen) + (256 if info.dynamic else 0) + 200
+    low, high = STREAM_BATCH_RANGE
+    return max(low, min(high, STREAM_BATCH_BYTES // row))
+
+
+def _field_bytes(f: FieldInfo) -> int:
+    """A rough size of one value once it is a Python object (a float in a list: ~32 bytes)."""
+    if f.is_vector:
+        return 32 * (f.dim or 128)
+    if f.kind == "VARCHAR":
+        return 64
+    if f.kind in ("JSON", "ARRAY"):
+        return 256
+    return 32
+
+
+def _stream(info: CollectionInfo, batches: Any, asked: Sequence[str] | None) -> StreamTable:
+    """A StreamTable whose columns come from the first batch (fetched now, so errors show at once)."""
+    iterator = iter(batches)
+    try:
+        first = next(iterator, [])
+    except BaseException:
+        batches.close()
+        raise
+    columns = _columns(info, first, asked)
+    unseen: dict[str, None] = {}
+
+    def rows() -> Iterator[list[list[Any]]]:
+        for batch in _chain([first], iterator):
+            for row in batch:
+                for key in row:
+                    if key not in known:
+                        unseen[key] = None
+            yield [[r.get(c) for c in columns] for r in batch]
+
+    known = set(columns)
+
+    def note() -> str:
+        if not unseen:
+            return ""
+        return ("some rows have dynamic fields not in the columns: " + ", ".join(unseen)
+                + " (name them with --fields)")
+
+    return StreamTable(columns, rows(), _vector_columns(info, columns), close=batches.close, note=note)
+
+
+def _chain(*parts: Iterable[Any]) -> Iterator[Any]:
+    for part in parts:
+        yield from part
+
+
+def _partitions(inv: Invocation) -> list[str] | None:
+    text = inv.opt("partition")
+    return [p.strip() for p in text.split(",") if p.strip()] if text else None
+
+
+def get(ctx: ShellContext, inv: Invocation) -> Table:
+    name = inv.arg("COLLECTION")
+    session, info = _describe(ctx, name)
+    ids = [_pk_value(info.primary, text) for text in inv.arg("ID")]
+    fields = _field_list(inv, info)
+    rows = _data().get(session, name, ids, fields)
+    return _as_table(info, rows, fields)
+
+
+def _pk_value(pk: FieldInfo, text: str) -> Any:
+    if pk.is_integer:
+        try:
+            return int(text)
+        except ValueError:
+            raise UsageError(f"{text!r} is not a valid id: {pk.name} is {pk.type_name}") from None
+    return text
+
+
+def search(ctx: ShellContext, inv: Invocation) -> Table:
+    name = inv.arg("COLLECTION")
+    session, info = _describe(ctx, name)
+    field = _vector_field(info, inv.opt("field"))
+    vectors = _query_vectors(ctx, session, inv, info, field)
+    limit = _limit(inv, DEFAULT_SEARCH_LIMIT)
+    fields = _field_list(inv, info)
+    if fields is None:  # every scalar field; vectors only when asked for
+        fields = [f.name for f in info.fields if not f.is_vector and not f.primary]
+        if info.dynamic:
+            fields.append("$meta")
+    params = _search_params(inv.opt("param") or [])
+    results = _data().search(session, name, vectors, field.name, limit, inv.opt("filter") or "", fields,
+                             params, _partitions(inv))
+    pk = info.primary.name
+    several = len(vectors) > 1
+    records = []
+    for number, hits in enumerate(results, 1):
+        for hit in hits:
+            record: dict[str, Any] = {"query": number} if several else {}
+            record[pk] = hit["id"]
+            record["distance"] = hit["distance"]
+            record.update({k: v for k, v in hit["entity"].items() if k != pk})
+            records.append(record)
+    lead = (["query"] if several else []) + [pk, "distance"]
+    asked = None if inv.opt("fields") is None else fields
+    rest = [c for c in _columns(info, records, asked) if c not in lead]
+    columns = lead + rest
+    return Table(columns, [[r.get(c) for c in columns] for r in records],
+                 vector_columns=_vector_columns(info, columns))
+
+
+def _vector_field(info: CollectionInfo, name: str | None) -> FieldInfo:
+    vectors = info.vector_fields
+    if name:
+        field = info.field(name)
+        if field is None or not field.is_vector:
+            raise UsageError(
+                f"{name!r} is not a vector field of {info.name!r}",
+                "vector fields: " + (", ".join(f.name for f in vectors) or "none"),
+            )
+        return field
+    if not vectors:
+        raise UsageError(f"collection {info.name!r} has no vector field to search")
+    if len(vectors) > 1:
+        raise UsageError(
+            f"collection {info.name!r} has {len(vectors)} vector fields",
+            "pick one with --field: " + ", ".join(f.name for f in vectors),
+        )
+    return vectors[0]
+
+
+def _query_vectors(ctx: ShellContext, session: Any, inv: Invocation, info: CollectionInfo,
+                   field: FieldInfo) -> list[Any]:
+    """--vector JSON (one vector or a list of them), or --like ID (that row's own vector)."""
+    text, like = inv.opt("vector"), inv.opt("like")
+    if (text is None) == (like is None):
+        raise UsageError("search needs either --vector JSON or --like ID",
+                         "e.g. search books --vector '[0.1, 0.2, 0.3, 0.4]'")
+    if like is not None:
+        rows = _data().get(session, info.name, [_pk_value(info.primary, like)], [field.name])
+        if not rows:
+            raise UsageError(f"no row with {info.primary.name} {like} in {info.name!r}")
+        return [rows[0][field.name]]
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"--vector is not valid JSON: {exc.msg} at character {exc.pos + 1}",
+                         "write it as a JSON list of numbers: '[0.1, 0.2, 0.3]'") from None
+    if isinstance(value, list) and value and all(isinstance(v, list) for v in value):
+        vectors = value
+    elif isinstance(value, list) and value:
+        vectors = [value]
+    else:
+        raise UsageError("--vector needs a JSON list of numbers (or a list of such lists)")
+    for v in vectors:
+        if not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in v):
+            raise UsageError("--vector holds something that is not a number")
+        if field.dim is not None and field.kind != "BINARY_VECTOR" and len(v) != field.dim:
+            raise UsageError(
+                f"wrong vector dimension: {len(v)} numbers given, but {field.name!r} is {field.type_name}"
+            )
+    return vectors
+
+
+def _search_params(pairs: Sequence[str]) -> dict[str, Any]:
+    """--param nprobe=16 --param metric_type=L2 -> {"metric_type": "L2", "params": {"nprobe": 16}}."""
+    params: dict[str, Any] = {}
+    top: dict[str, Any] = {}
+    for pair in pairs:
+        key, eq, value = pair.partition("=")
+        if not eq or not key:
+            raise UsageError(f"--param needs KEY=VALUE, not {pair!r}", "e.g. --param nprobe=16")
+        try:
+            parsed = json.loads(value)
+        except json.JSONDecodeError:
+            parsed = value
+        if key == "metric_type":
+            top[key] = parsed
+        else:
+            params[key] = parsed
+    if params:
+        top["params"] = params
+    return top
+
+
+_COLLECTION = Positional("COLLECTION", Kind.COLLECTION, "a collection (or an alias of one)", required=True)
+_FILTER = Positional("FILTER", Kind.TEXT, "a filter expression, e.g. year > 2000 and title like 'A%'",
+                     repeat=True)
+_FIELDS = Option("--fields", "fields to show, comma separated (default: all)", Kind.FIELD, "F1,F2")
+_PARTITION = Option("--partition", "only these partitions, comma separated", Kind.PARTITION, "P1,P2")
+
+COMMANDS = (
+    Command(
+        name="count",
+        summary="Count a collection's rows (those matching FILTER, when given)",
+        handler=count,
+        positionals=(_COLLECTION, _FILTER),
+        options=(FORMAT_OPTION,),
+        examples=("count books", "count books year > 2000"),
+    ),
+    Command(
+        name="query",
+        summary="Rows of a collection, those matching FILTER when given",
+        handler=query,
+        positionals=(_COLLECTION, _FILTER),
+        options=(
+            _FIELDS,
+            Option("--limit", f"rows to show (default {DEFAULT_QUERY_LIMIT}); all streams every row", Kind.WORD,
+                   "N|all"),
+            Option("--offset", "rows to skip first", Kind.WORD, "N"),
+            _PARTITION,
+            FORMAT_OPTION,
+        ),
+        examples=(
+            "query books",
+            "query books year > 2000 --fields title,year --limit 5",
+            "query books title like 'The%'",
+            "query books --limit all --format csv",
+        ),
+        details=(
+            "FILTER is the rest of the line as typed (quotes included), in Milvus's expression language. "
+            "A note says when more rows match than shown. --limit all reads through a server-side "
+            "iterator in batches and writes rows as they come."
+        ),
+    ),
+    Command(
+        name="get",
+        summary="Rows by primary key",
+        handler=get,
+        positionals=(
+            _COLLECTION,
+            Positional("ID", Kind.WORD, "primary key values", required=True, repeat=True),
+        ),
+        options=(_FIELDS, FORMAT_OPTION),
+        examples=("get books 1 2 3", "get books 7 --fields title"),
+    ),
+    Command(
+        name="search",
+        summary="Nearest neighbours of a vector, nearest first, with their distance",
+        handler=search,
+        positionals=(_COLLECTION,),
+        options=(
+            Option("--vector", "the query vector as JSON (or a list of vectors)", Kind.TEXT, "JSON"),
+            Option("--like", "search with the vector of the row with this primary key", Kind.WORD, "ID"),
+            Option("--field", "vector field to search (needed when there are several)", Kind.FIELD, "NAME"),
+            Option("--limit", f"hits per query vector (default {DEFAULT_SEARCH_LIMIT})", Kind.WORD, "N"),
+            Option("--filter", "a filter expression the hits must match", Kind.TEXT, "EXPR"),
+            _FIELDS,
+            Option("--param", "a search parameter, e.g. nprobe=16, ef=64, metric_type=IP", Kind.WORD,
+                   "KEY=VALUE", repeat=True),
+            _PARTITION,
+            FORMAT_OPTION,
+        ),
+        examples=(
+            "search books --vector '[0.1, 0.2, 0.3, 0.4]' --limit 3",
+            "search books --like 7 --filter 'year > 2000' --fields title",
+            "search books --vector '[0.1, 0.2, 0.3, 0.4]' --param nprobe=16",
+        ),
+        details="Without --fields every scalar field is shown (vectors only when named).",
+    ),
+)

@@ -1,0 +1,350 @@
+"""Looking around: show databases/collections/indexes/partitions/aliases/users/roles, use database,
+describe, server, load, release."""
+
+from __future__ import annotations
+
+import fnmatch
+import importlib
+from types import ModuleType
+from typing import Any
+
+from ..catalog import CollectionInfo, IndexInfo
+from ..context import ShellContext
+from ..errors import ServerError, UsageError
+from ..metadata import CollectionNames
+from ..results import Document, Group, Message, Table
+from .spec import FORMAT_OPTION, Command, Invocation, Kind, Option, Positional
+
+SHOW_DETAILS_UP_TO = 100  # show collections: row counts and load states for at most this many
+DEFAULT_LOAD_WAIT = 600.0  # seconds `load` waits for a collection to be loaded
+
+
+def backend() -> ModuleType:
+    """The explore backend, imported on first use (pymilvus is heavy)."""
+    return importlib.import_module("milvus_shell.backend.explore")
+
+
+def _session(ctx: ShellContext) -> tuple[str, Any]:
+    return ctx.registry.session()
+
+
+# -- databases -------------------------------------------------------------------------------------
+
+def show_databases(ctx: ShellContext, inv: Invocation) -> Table:
+    alias, session = _session(ctx)
+    current = session.database or "default"
+    names = backend().list_databases(session)
+    rows = [["*" if n == current else "", n] for n in names]
+    active = next((i for i, n in enumerate(names) if n == current), None)
+    return Table(["", "database"], rows, active_row=active)
+
+
+def use_database(ctx: ShellContext, inv: Invocation) -> Message:
+    alias, session = _session(ctx)
+    name = inv.arg("NAME")
+    if name == (session.database or "default"):
+        return Message(f"{alias} already uses database {name}")
+    info = ctx.registry.switch_database(alias, name)
+    ctx.metadata.sync()
+    return Message(f"{alias} now uses database {info.database}")
+
+
+# -- collections -----------------------------------------------------------------------------------
+
+def _matches(name: str, pattern: str) -> bool:
+    """Shell-style wildcards (book*, ?ooks) when given, else a substring."""
+    if any(ch in pattern for ch in "*?["):
+        return fnmatch.fnmatchcase(name, pattern)
+    return pattern in name
+
+
+def show_collections(ctx: ShellContext, inv: Invocation) -> Table | Group:
+    alias, session = _session(ctx)
+    explore = backend()
+    names = explore.list_collections(session)
+    pattern = inv.arg("PATTERN")
+    if pattern:
+        names = [n for n in names if _matches(n, pattern)]
+    if not names:
+        where = f" matching {pattern!r}" if pattern else ""
+        return Table(["collection", "rows", "load state"], [],
+                     footer=f"(no collections{where} in database {session.database or 'default'})")
+    if len(names) > SHOW_DETAILS_UP_TO:
+        table = Table(["collection"], [[n] for n in names])
+        note = Message(f"{len(names)} collections: row counts and load states are shown for at most "
+                       f"{SHOW_DETAILS_UP_TO}; show collections PATTERN narrows the list")
+        return Group((table, note))
+    rows = []
+    for name in names:
+        state = explore.load_state(session, name)
+        rows.append([name, _rows_text(explore, session, name, state.state), str(state)])
+    return Table(["collection", "rows", "load state"], rows)
+
+
+def _rows_text(explore: ModuleType, session: Any, name: str, state: str) -> Any:
+    """An exact count when the collection is loaded; else the server's statistics, marked '~'."""
+    if state == "loaded":
+        try:
+            return explore_count(session, name)
+        except ServerError:
+            pass
+    return f"~{explore.row_count(session, name)}"
+
+
+def explore_count(session: Any, name: str) -> int:
+    from ..backend import data  # noqa: PLC0415 - pymilvus only on first use
+
+    return data.count(session, name)
+
+
+def describe(ctx: ShellContext, inv: Invocation) -> Document:
+    alias, session = _session(ctx)
+    name = inv.arg("COLLECTION")
+    explore = backend()
+    facts = explore.describe(session, name)
+    info: CollectionInfo = facts["info"]
+    indexes: list[IndexInfo] = facts["indexes"]
+    partitions: list[str] = facts["partitions"]
+    ctx.metadata.remember(alias, info.name or name, CollectionNames(
+        fields=tuple(sorted(info.field_names())),
+        partitions=tuple(sorted(partitions)),
+        indexes=tuple(sorted(i.name for i in indexes)),
+    ))
+    load = facts["load"]
+    rows: Any = f"~{facts['rows']} (server statistics)"
+    if load.state == "loaded":
+        try:
+            rows = explore_count(session, info.name or name)
+        except ServerError:
+            pass
+    summary: list[tuple[str, Any]] = [("collection", info.name or name)]
+    if info.name and info.name != name:
+        summary.append(("reached through alias", name))
+    summary += [
+        ("description", info.description),
+        ("database", session.database or "default"),
+        ("primary key", f"{info.primary.name} ({info.primary.type_name}{', auto id' if info.auto_id else ''})"),
+        ("dynamic field", "yes" if info.dynamic else "no"),
+        ("load state", str(load)),
+        ("rows", rows),
+        ("consistency", info.consistency),
+        ("shards", info.shards),
+        ("aliases", ", ".join(info.aliases) or "none"),
+        ("properties", ", ".join(f"{k}={v}" for k, v in info.properties.items()) or "none"),
+    ]
+    fields = Table(
+        ["field", "type", "flags", "description"],
+        [[f.name, f.type_name, f.flags(), f.description] for f in info.fields],
+    )
+    sections: list[tuple[str, Table]] = [("fields", fields)]
+    if info.functions:
+        sections.append(("functions", Table(
+            ["function", "type", "input", "output", "params"],
+            [[fn.name, fn.type_name, ", ".join(fn.inputs), ", ".join(fn.outputs),
+              ", ".join(f"{k}={v}" for k, v in fn.params.items())] for fn in info.functions],
+        )))
+    sections.append(("indexes", _index_table(indexes)))
+    sections.append(("partitions", Table(["partition"], [[p] for p in partitions])))
+    return Document(summary, sections)
+
+
+def _index_table(indexes: list[IndexInfo]) -> Table:
+    return Table(
+        ["index", "field", "type", "metric", "params", "state", "indexed rows"],
+        [
+            [i.name, i.field, i.index_type, i.metric_type, i.params_text(), i.state,
+             "" if i.indexed_rows is None else f"{i.indexed_rows}/{i.total_rows}"]
+            for i in indexes
+        ],
+    )
+
+
+def show_indexes(ctx: ShellContext, inv: Invocation) -> Table:
+    alias, session = _session(ctx)
+    return _index_table(backend().list_indexes(session, inv.arg("COLLECTION")))
+
+
+def show_partitions(ctx: ShellContext, inv: Invocation) -> Table:
+    alias, session = _session(ctx)
+    explore = backend()
+    name = inv.arg("COLLECTION")
+    rows = []
+    for partition in explore.list_partitions(session, name):
+        rows.append([partition, explore.partition_rows(session, name, partition),
+                     str(explore.load_state(session, name, partition))])
+    return Table(["partition", "rows", "load state"], rows)
+
+
+def show_aliases(ctx: ShellContext, inv: Invocation) -> Table:
+    alias, session = _session(ctx)
+    pairs = backend().list_aliases(session, inv.arg("COLLECTION") or "")
+    return Table(["alias", "collection"], [list(p) for p in pairs])
+
+
+def _unsupported_hint(exc: ServerError, what: str, session: Any) -> ServerError:
+    if exc.kind != "unsupported":
+        return exc
+    lite = session.server_version.startswith("milvus_lite")
+    return ServerError(f"{what}: {exc.message}", exc.kind, "Milvus Lite has no users or roles" if lite else None)
+
+
+def show_users(ctx: ShellContext, inv: Invocation) -> Table:
+    alias, session = _session(ctx)
+    try:
+        users = backend().list_users(session)
+    except ServerError as exc:
+        raise _unsupported_hint(exc, "users", session) from exc
+    return Table(["user", "roles"], [[u, ", ".join(r)] for u, r in users])
+
+
+def show_roles(ctx: ShellContext, inv: Invocation) -> Table:
+    alias, session = _session(ctx)
+    try:
+        roles = backend().list_roles(session)
+    except ServerError as exc:
+        raise _unsupported_hint(exc, "roles", session) from exc
+    return Table(["role"], [[r] for r in roles])
+
+
+def server(ctx: ShellContext, inv: Invocation) -> Document:
+    alias, session = _session(ctx)
+    info = backend().server_info(session)
+    facts: list[tuple[str, Any]] = [
+        ("alias", alias),
+        ("address", session.address),
+        ("version", info.version),
+        ("deploy mode", info.deploy_mode),
+        ("health", info.health),
+        ("round trip ms", round(info.round_trip_ms, 2)),
+        ("database", session.database or "default"),
+    ]
+    if info.build_time:
+        facts.append(("build time", info.build_time))
+    if info.git_commit:
+        facts.append(("git commit", info.git_commit))
+    return Document(facts)
+
+
+# -- load and release ------------------------------------------------------------------------------
+
+def load(ctx: ShellContext, inv: Invocation) -> Message:
+    alias, session = _session(ctx)
+    name = inv.arg("COLLECTION")
+    wait = float(inv.opt("wait") or DEFAULT_LOAD_WAIT)
+    seconds = backend().load(session, name, wait, lambda pct: ctx.progress(f"loading {name}: {pct}%"))
+    return Message(f"loaded {name} in {seconds:.1f} s")
+
+
+def release(ctx: ShellContext, inv: Invocation) -> Message:
+    alias, session = _session(ctx)
+    name = inv.arg("COLLECTION")
+    backend().release(session, name)
+    return Message(f"released {name}; load {name} makes it searchable again")
+
+
+_COLLECTION = Positional("COLLECTION", Kind.COLLECTION, "a collection (or an alias of one)", required=True)
+
+COMMANDS = (
+    Command(
+        name="show databases",
+        summary="List the databases of the active connection (* marks the one in use)",
+        handler=show_databases,
+        options=(FORMAT_OPTION,),
+        examples=("show databases",),
+    ),
+    Command(
+        name="use database",
+        summary="Switch the active connection to another database",
+        handler=use_database,
+        positionals=(Positional("NAME", Kind.DATABASE, "a database on the server", required=True),),
+        examples=("use database default", "use database shop"),
+        details=(
+            "The connection is reopened on that database (Milvus 2.3.5 cannot switch in place); when "
+            "the database does not exist, nothing changes. A later reconnect keeps the database."
+        ),
+    ),
+    Command(
+        name="show collections",
+        summary="List collections with their row counts and load states",
+        handler=show_collections,
+        positionals=(Positional("PATTERN", Kind.COLLECTION, "only names matching this (book*, or a part of the name)"),),
+        options=(FORMAT_OPTION,),
+        examples=("show collections", "show collections book*"),
+        details=(
+            "Rows are exact for loaded collections; for others they come from the server's statistics "
+            "(marked ~; Milvus counts only flushed rows there). With more than "
+            f"{SHOW_DETAILS_UP_TO} collections only the names are listed."
+        ),
+    ),
+    Command(
+        name="describe",
+        summary="A collection's schema, indexes, partitions, load state, rows, aliases and properties",
+        handler=describe,
+        positionals=(_COLLECTION,),
+        options=(FORMAT_OPTION,),
+        examples=("describe books", "describe books --format json"),
+        details="--format csv gives the fields; --format json gives everything as one object.",
+    ),
+    Command(
+        name="show indexes",
+        summary="A collection's indexes with their type, metric, parameters and progress",
+        handler=show_indexes,
+        positionals=(_COLLECTION,),
+        options=(FORMAT_OPTION,),
+        examples=("show indexes books",),
+    ),
+    Command(
+        name="show partitions",
+        summary="A collection's partitions with row counts and load states",
+        handler=show_partitions,
+        positionals=(_COLLECTION,),
+        options=(FORMAT_OPTION,),
+        examples=("show partitions books",),
+    ),
+    Command(
+        name="show aliases",
+        summary="Collection aliases in the current database (or of one collection)",
+        handler=show_aliases,
+        positionals=(Positional("COLLECTION", Kind.COLLECTION, "only this collection's aliases"),),
+        options=(FORMAT_OPTION,),
+        examples=("show aliases", "show aliases books"),
+    ),
+    Command(
+        name="show users",
+        summary="Users and their roles (servers with authorization)",
+        handler=show_users,
+        options=(FORMAT_OPTION,),
+        examples=("show users",),
+    ),
+    Command(
+        name="show roles",
+        summary="Roles defined on the server",
+        handler=show_roles,
+        options=(FORMAT_OPTION,),
+        examples=("show roles",),
+    ),
+    Command(
+        name="server",
+        summary="Version, deploy mode and health of the active connection's server",
+        handler=server,
+        options=(FORMAT_OPTION,),
+        examples=("server",),
+    ),
+    Command(
+        name="load",
+        summary="Load a collection into memory so it can be searched and queried",
+        handler=load,
+        positionals=(_COLLECTION,),
+        options=(Option("--wait", f"seconds to wait for the load to finish (default {DEFAULT_LOAD_WAIT:g})",
+                        Kind.NUMBER, "SECONDS"),),
+        examples=("load books", "load books --wait 60"),
+        details="Shows progress while the server loads. Ctrl-C stops waiting; the server goes on loading.",
+    ),
+    Command(
+        name="release",
+        summary="Release a loaded collection from memory",
+        handler=release,
+        positionals=(_COLLECTION,),
+        examples=("release books",),
+    ),
+)
