@@ -53,8 +53,8 @@ class ConnectionRegistry:
         self._backend_loader = backend_loader
         self._entries: dict[str, _Entry] = {}
         self._active: str | None = None
-        self._lock = threading.RLock()  # guards _entries and _active; never held during network calls
-        self._connect_lock = threading.Lock()  # one connect/disconnect at a time
+        self._lock = threading.RLock()  # guards _entries, _active, _busy; never held during network calls
+        self._busy: set[str] = set()  # aliases with a connect, disconnect or switch under way
 
     # -- reading -----------------------------------------------------------------------------------
     @property
@@ -115,42 +115,58 @@ class ConnectionRegistry:
         return UsageError(f"unknown alias {alias!r}", f"known aliases: {known}")
 
     # -- changing ----------------------------------------------------------------------------------
+    # A connect, disconnect or database switch marks its alias busy for the duration instead of
+    # taking a registry-wide lock: a connect abandoned by Ctrl-C, still waiting on a silent server in
+    # the background, must not block work on other aliases.
+
+    def _claim(self, alias: str) -> None:
+        """Mark ``alias`` busy (call with ``_lock`` held), or refuse when it already is."""
+        if alias in self._busy:
+            raise UsageError(
+                f"alias {alias!r} is busy: an earlier connect or disconnect has not finished",
+                f"it ends within {self.timeout:g} s; try again then",
+            )
+        self._busy.add(alias)
+
+    def _release(self, alias: str) -> None:
+        with self._lock:
+            self._busy.discard(alias)
+
     def connect(self, alias: str, settings: ConnectionSettings) -> ConnectInfo:
         """Open a session for ``alias`` and make it active. On failure nothing changes."""
-        with self._connect_lock:
-            with self._lock:
-                entry = self._entries.get(alias)
-                if entry is not None and entry.session is not None:
-                    raise UsageError(
-                        f"alias {alias!r} is already connected to {entry.settings.display_address()}",
-                        f"disconnect {alias} first, or pick another alias",
-                    )
-            backend = self._backend_loader()
-            session = backend.open_session(settings, self.timeout)
+        with self._lock:
+            entry = self._entries.get(alias)
+            if entry is not None and entry.session is not None:
+                raise UsageError(
+                    f"alias {alias!r} is already connected to {entry.settings.display_address()}",
+                    f"disconnect {alias} first, or pick another alias",
+                )
+            self._claim(alias)
+        try:
+            session = self._backend_loader().open_session(settings, self.timeout)
             with self._lock:
                 self._entries[alias] = _Entry(settings=settings, session=session)
                 self._active = alias
-            return ConnectInfo(
-                alias=alias,
-                address=settings.display_address(),
-                server_version=session.server_version,
-                database=session.database or "default",
-                round_trip_ms=session.round_trip_ms,
-            )
+        finally:
+            self._release(alias)
+        return _connect_info(alias, settings, session)
 
     def disconnect(self, alias: str) -> bool:
         """Close ``alias``'s channel; keep its settings. Returns whether it was connected."""
-        with self._connect_lock:
-            with self._lock:
-                entry = self._entries.get(alias)
-                if entry is None:
-                    raise self.unknown_alias(alias)
-                session, entry.session = entry.session, None
-                if self._active == alias:
-                    self._active = None
+        with self._lock:
+            entry = self._entries.get(alias)
+            if entry is None:
+                raise self.unknown_alias(alias)
+            self._claim(alias)
+            session, entry.session = entry.session, None
+            if self._active == alias:
+                self._active = None
+        try:
             if session is not None:
                 session.close()
-            return session is not None
+        finally:
+            self._release(alias)
+        return session is not None
 
     def disconnect_all(self) -> list[str]:
         """Close every live connection; returns the aliases that were connected."""
@@ -160,32 +176,28 @@ class ConnectionRegistry:
                 closed.append(alias)
         return closed
 
-    # -- switching database (`use database`) ----------------------------------------------------
     def switch_database(self, alias: str, database: str) -> ConnectInfo:
         """Reconnect ``alias`` to ``database`` through a new session, then close the old one.
 
         Milvus 2.3.5 has no DescribeDatabase RPC, so pymilvus's use_database fails there; a client
         built with db_name works everywhere. When the new session fails, the old one stays.
         """
-        with self._connect_lock:
-            with self._lock:
-                entry = self._entries.get(alias)
-                if entry is None:
-                    raise self.unknown_alias(alias)
-                if entry.session is None:
-                    raise UsageError(f"alias {alias!r} is disconnected", f"reconnect with: connect {alias}")
-                settings = entry.settings.with_changes(database=database)
+        with self._lock:
+            entry = self._entries.get(alias)
+            if entry is None:
+                raise self.unknown_alias(alias)
+            if entry.session is None:
+                raise UsageError(f"alias {alias!r} is disconnected", f"reconnect with: connect {alias}")
+            self._claim(alias)
+            settings = entry.settings.with_changes(database=database)
+        try:
             session = self._backend_loader().open_session(settings, self.timeout)
             with self._lock:
                 old, entry.session, entry.settings = entry.session, session, settings
-            old.close_channel()  # not close(): an embedded Milvus Lite serves the new session too
-            return ConnectInfo(
-                alias=alias,
-                address=settings.display_address(),
-                server_version=session.server_version,
-                database=session.database or "default",
-                round_trip_ms=session.round_trip_ms,
-            )
+        finally:
+            self._release(alias)
+        old.close_channel()  # not close(): an embedded Milvus Lite serves the new session too
+        return _connect_info(alias, settings, session)
 
     def use(self, alias: str) -> None:
         with self._lock:
@@ -209,3 +221,13 @@ class ConnectionRegistry:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _connect_info(alias: str, settings: ConnectionSettings, session: Any) -> ConnectInfo:
+    return ConnectInfo(
+        alias=alias,
+        address=settings.display_address(),
+        server_version=session.server_version,
+        database=session.database or "default",
+        round_trip_ms=session.round_trip_ms,
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+import time
 
 import pytest
 
@@ -82,3 +83,28 @@ def test_importing_the_shell_does_not_import_pymilvus():
         "assert not heavy, heavy\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_a_hanging_connect_blocks_only_its_own_alias(lite_server):
+    """A connect abandoned to a silent server (as after Ctrl-C) keeps running in the background:
+    other aliases connect and disconnect meanwhile; the same alias is refused as busy, in words."""
+    from netkit import SilentPeer
+
+    with ConnectionRegistry(timeout=5) as registry, SilentPeer() as peer:
+        registry.connect("a", settings(lite_server.address))
+        t = threading.Thread(
+            target=lambda: pytest.raises(ConnectFailed, registry.connect, "slow",
+                                         settings(f"127.0.0.1:{peer.port}", timeout=3)))
+        t.start()
+        deadline = time.monotonic() + 2
+        while "slow" not in registry._busy and time.monotonic() < deadline:  # noqa: SLF001
+            time.sleep(0.01)
+        t0 = time.monotonic()
+        registry.connect("b", settings(lite_server.address))
+        registry.disconnect("a")
+        assert time.monotonic() - t0 < 1.5
+        with pytest.raises(UsageError, match="alias 'slow' is busy"):
+            registry.connect("slow", settings(lite_server.address))
+        t.join()
+        registry.connect("slow", settings(lite_server.address))  # free again once it ended
+        assert registry.active == "slow"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from typing import Any, Callable, TypeVar
 
@@ -38,8 +39,8 @@ def open_session(settings: ConnectionSettings, call_timeout: float) -> "Session"
     """Connect and return a live Session, or raise ConnectFailed / UsageError saying why not."""
     connect_timeout = settings.timeout or call_timeout
     kwargs = _client_kwargs(settings, connect_timeout)
-    address = settings.display_address()
     started = time.perf_counter()
+    _wait_for_an_answer(settings, connect_timeout)
     try:
         client = MilvusClient(**kwargs)
     except Exception as exc:  # noqa: BLE001 - every failure is translated
@@ -59,6 +60,41 @@ def open_session(settings: ConnectionSettings, call_timeout: float) -> "Session"
         raise
     session.connect_ms = (time.perf_counter() - started) * 1000
     return session
+
+
+_SETTLED = ("READY", "TRANSIENT_FAILURE", "SHUTDOWN")
+
+
+def _wait_for_an_answer(settings: ConnectionSettings, timeout: float) -> None:
+    """Time out on a silent or frozen server here, before pymilvus is asked to connect.
+
+    pymilvus's ConnectionManager holds one process-wide lock while a new channel gets ready, so a
+    connect to a silent server would block every other connect and disconnect in the process for
+    the whole timeout (even after Ctrl-C abandoned it). A plain-text probe channel settles as soon
+    as the peer answers anything: READY (gRPC), or a failure (refused, DNS, a TLS port hanging up);
+    pymilvus then connects for real and names any failure precisely. Only silence waits here.
+    """
+    address = settings.address
+    if address.kind == "lite":
+        return
+    target = f"unix:{address.path}" if address.kind == "unix" else f"{address.host}:{address.port}"
+    channel = grpc.insecure_channel(target, options=list(GRPC_OPTIONS.items()))
+    settled = threading.Event()
+
+    def watch(state: grpc.ChannelConnectivity) -> None:
+        if state.name in _SETTLED:
+            settled.set()
+
+    try:
+        channel.subscribe(watch, try_to_connect=True)
+        if not settled.wait(timeout):
+            raise ConnectFailed(
+                f"timed out after {timeout:g} s: no answer from {settings.display_address()}", "timeout",
+                "is the server up and the port right? --timeout SECONDS waits longer",
+            )
+    finally:
+        channel.unsubscribe(watch)
+        channel.close()
 
 
 def _client_kwargs(settings: ConnectionSettings, connect_timeout: float) -> dict[str, Any]:
