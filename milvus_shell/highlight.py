@@ -19,7 +19,8 @@ from pygments.token import _TokenType
 
 from .commands.spec import Kind
 from .parser import CommandTable, tokenize
-from .word_roles import Role, StatementWords, Word, classify, secret_spans
+from .parser import secret_spans
+from .word_roles import Role, StatementWords, Word, classify
 
 if TYPE_CHECKING:
     from .registry import ConnectionRegistry

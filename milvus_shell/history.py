@@ -15,7 +15,7 @@ from typing import Callable, Iterable, Mapping
 
 from prompt_toolkit.history import History, ThreadedHistory
 
-from .parser import SECRET_MASK, CommandTable, tokenize
+from .parser import SECRET_MASK, CommandTable, redact, tokenize
 from .paths import private_dir, state_dir
 
 FILE_NAME = "history"
@@ -116,23 +116,9 @@ class ShellHistory(ThreadedHistory):
         super().append_string(clean)
 
 
-def redact_secrets(text: str, table: CommandTable) -> str:
-    """``text`` with the value of every secret option replaced by ``***``.
-
-    As ``parser.redact``, and also for the quoted or escaped spellings (``--token="a b"``,
-    ``'--password' x``, ``\\--token=x``) that the parser does not take for options: a history must
-    not keep those either. Positions come from the raw text, so quotes and escapes cannot shift a cut.
-    """
-    from .word_roles import secret_spans  # noqa: PLC0415 - not needed before the first prompt
-
-    for start, end in reversed(secret_spans(text, table)):
-        text = text[:start] + SECRET_MASK + text[end:]
-    return text
-
-
 def shell_history(environ: Mapping[str, str], table: CommandTable) -> ShellHistory:
     def redact_line(text: str) -> str:
-        return redact_secrets(text, table)
+        return redact(text, table)
 
     return ShellHistory(PrivateFileHistory(history_path(environ), redact_line), redact_line)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
 from .addresses import parse_address
-from .commands.spec import Command, Invocation, Kind, Option, Span
+from .commands.spec import Command, Invocation, Kind
 from .errors import ParseError, UsageError
 
 ALIAS_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
@@ -22,10 +22,13 @@ SECRET_MASK = "***"
 
 @dataclass(frozen=True)
 class Token:
+    """A word: its value after quote removal, where it lies, and its text as typed (``raw``)."""
+
     value: str
     start: int
     end: int
     quoted: bool = False
+    raw: str = ""
 
     @property
     def column(self) -> int:
@@ -83,14 +86,29 @@ def tokenize(text: str, partial: bool = False) -> list[Statement]:
                 continue
             buf.append(ch)
             i += 1
-        tokens.append(Token("".join(buf), start, i, quoted))
+        tokens.append(Token("".join(buf), start, i, quoted, text[start:i]))
     end = i if i < n and text[i] == "#" else n
     statements.append(Statement(tuple(tokens), stmt_start, end))
     return [s for s in statements if s.tokens or s is statements[-1] and partial]
 
 
-def _looks_like_option(tok: Token) -> bool:
-    return not tok.quoted and tok.value.startswith("--") and tok.value != "--"
+def looks_like_option(tok: Token) -> bool:
+    """An option is typed with bare leading dashes: ``--token="a b"`` is one, ``'--token'`` is not."""
+    return tok.raw.startswith("--") and tok.raw != "--"
+
+
+def is_end_of_options(tok: Token) -> bool:
+    return tok.raw == "--"
+
+
+def split_option(tok: Token) -> tuple[str, Token | None]:
+    """``--name=value`` -> (``--name``, the value's token); ``--name`` -> (``--name``, None)."""
+    name, eq, inline = tok.value.partition("=")
+    if not eq:
+        return name, None
+    cut = tok.raw.find("=")
+    cut = cut if cut >= 0 else len(name)
+    return name, Token(inline, tok.start + cut + 1, tok.end, tok.quoted, tok.raw[cut + 1:])
 
 
 def _closing_quote(text: str, open_at: int) -> int:
@@ -155,14 +173,8 @@ def parse_statement(text: str, stmt: Statement, table: CommandTable) -> Invocati
     if command is None:
         raise _unknown_command(tokens, table)
     binder = _Binder(command, tokens[used:], stmt.end)
-    args, options, secrets = binder.bind()
-    return Invocation(
-        command=command,
-        args=args,
-        options=options,
-        text=text[stmt.start:stmt.end].strip(),
-        secret_spans=tuple(Span(t.start - stmt.start, t.end - stmt.start) for t in secrets),
-    )
+    args, options = binder.bind()
+    return Invocation(command=command, args=args, options=options, text=text[stmt.start:stmt.end].strip())
 
 
 def _unknown_command(tokens: Sequence[Token], table: CommandTable) -> ParseError:
@@ -187,9 +199,8 @@ class _Binder:
         self.command = command
         self.tokens = list(tokens)
         self.line_end = line_end
-        self.secrets: list[Token] = []
 
-    def bind(self) -> tuple[dict[str, Any], dict[str, Any], list[Token]]:
+    def bind(self) -> tuple[dict[str, Any], dict[str, Any]]:
         cmd = self.command
         options: dict[str, Any] = {}
         positional_tokens: list[Token] = []
@@ -198,27 +209,25 @@ class _Binder:
         while i < len(self.tokens):
             tok = self.tokens[i]
             i += 1
-            if not only_positionals and not tok.quoted and tok.value == "--":
+            if not only_positionals and is_end_of_options(tok):
                 only_positionals = True
                 continue
-            if only_positionals or tok.quoted or not tok.value.startswith("--"):
+            if only_positionals or not looks_like_option(tok):
                 positional_tokens.append(tok)
                 continue
-            name, eq, inline = tok.value.partition("=")
+            name, inline_tok = split_option(tok)
             opt = cmd.option(name)
             if opt is None:
                 raise self._unknown_option(tok, name)
             if opt.key in options and not opt.repeat:
                 raise ParseError(f"{name} is given twice", tok.column)
             if opt.is_flag:
-                if eq:
+                if inline_tok is not None:
                     raise ParseError(f"{name} takes no value", tok.column)
                 options[opt.key] = True
                 continue
-            value_tok: Token | None = None
-            if eq:
-                value_tok = Token(inline, tok.start + len(name) + 1, tok.end, tok.quoted)
-            elif i < len(self.tokens) and not _looks_like_option(self.tokens[i]):
+            value_tok = inline_tok
+            if value_tok is None and i < len(self.tokens) and not looks_like_option(self.tokens[i]):
                 value_tok = self.tokens[i]
                 i += 1
             if value_tok is None:
@@ -228,14 +237,12 @@ class _Binder:
                 meta = opt.metavar or opt.kind.value.upper()
                 raise ParseError(f"{name} needs a value ({meta})", tok.end + 1)
             value = self._convert(opt.kind, value_tok, name, opt.choices)
-            if opt.kind is Kind.SECRET:
-                self.secrets.append(value_tok)
             if opt.repeat:
                 options.setdefault(opt.key, []).append(value)
             else:
                 options[opt.key] = value
         args = self._bind_positionals(positional_tokens)
-        return args, options, self.secrets
+        return args, options
 
     def _bind_positionals(self, toks: list[Token]) -> dict[str, Any]:
         cmd = self.command
@@ -311,27 +318,32 @@ class _Binder:
         return ParseError(f"unknown option {name!r} for {self.command.name}", tok.column, hint)
 
 
-def redact(text: str, table: CommandTable) -> str:
-    """``text`` with the value of every secret option replaced by ``***``; safe on unparsable lines."""
-    try:
-        statements = tokenize(text, partial=True)
-    except ParseError:  # pragma: no cover - partial mode does not raise
-        return text
-    cuts: list[tuple[int, int]] = []
-    for stmt in statements:
+def secret_spans(text: str, table: CommandTable) -> list[tuple[int, int]]:
+    """Where the values of secret options lie in ``text`` as (start, end), on lines valid or not.
+
+    Besides what the parser binds (``--password x``, ``--token="a b"``), spellings it takes for
+    arguments (``'--token' x``, ``\\--token=x``) count too: they must not be kept or shown either.
+    """
+    spans: list[tuple[int, int]] = []
+    for stmt in tokenize(text, partial=True):
         toks = stmt.tokens
         for j, tok in enumerate(toks):
-            name, eq, _ = tok.value.partition("=")
-            if tok.quoted or name not in table.secret_options:
+            name, inline_tok = split_option(tok)
+            if name not in table.secret_options:
                 continue
-            if eq:
-                cuts.append((tok.start + len(name) + 1, tok.end))
-            elif j + 1 < len(toks) and not _looks_like_option(toks[j + 1]):
-                cuts.append((toks[j + 1].start, toks[j + 1].end))
-    for start, end in sorted(cuts, reverse=True):
+            if inline_tok is not None:
+                spans.append((inline_tok.start, inline_tok.end))
+            elif j + 1 < len(toks) and not looks_like_option(toks[j + 1]):
+                spans.append((toks[j + 1].start, toks[j + 1].end))
+    return spans
+
+
+def redact(text: str, table: CommandTable) -> str:
+    """``text`` with every secret replaced by ``***``: secret option values, and the password of a
+    ``user:password@`` inside an address (which connect refuses, but a history must not keep)."""
+    for start, end in reversed(secret_spans(text, table)):
         text = text[:start] + SECRET_MASK + text[end:]
     return _USERINFO_RE.sub(lambda m: m.group(1) + SECRET_MASK + "@", text)
 
 
-# user:password@ inside an address (refused by connect, but kept out of history all the same)
 _USERINFO_RE = re.compile(r"((?:^|[\s'\"]|://)[A-Za-z0-9._~-]+:)[^\s@/]+@")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Sequence, Union
 
 from .commands.spec import Command, Kind, Option, Positional
-from .parser import CommandTable, Token, tokenize
+from .parser import CommandTable, Token, is_end_of_options, looks_like_option, split_option, tokenize
 
 MAX_COMMAND_WORDS = 3  # the parser looks at most this many words for a command name
 
@@ -98,10 +98,6 @@ def _without_command(tokens: Sequence[Token], table: CommandTable) -> list[Word]
     return words + [Word(t, Role.UNKNOWN_COMMAND if i == 0 else Role.EXTRA) for i, t in enumerate(tokens[k:])]
 
 
-def looks_like_option(tok: Token) -> bool:
-    return not tok.quoted and tok.value.startswith("--") and tok.value != "--"
-
-
 def _bind(command: Command, tokens: Sequence[Token]) -> list[Word]:
     """Options and their values as the parser binds them; positionals by order (and ``rebind``)."""
     words: list[Word] = []
@@ -111,7 +107,7 @@ def _bind(command: Command, tokens: Sequence[Token]) -> list[Word]:
     while i < len(tokens):
         tok = tokens[i]
         i += 1
-        if not only_positionals and not tok.quoted and tok.value == "--":
+        if not only_positionals and is_end_of_options(tok):
             only_positionals = True
             words.append(Word(tok, Role.END_OF_OPTIONS))
             continue
@@ -119,16 +115,15 @@ def _bind(command: Command, tokens: Sequence[Token]) -> list[Word]:
             positional.append(tok)
             words.append(Word(tok, Role.ARGUMENT))  # its parameter is filled in below
             continue
-        name, eq, inline = tok.value.partition("=")
+        name, inline = split_option(tok)
         option = command.option(name)
         if option is None:
             words.append(Word(tok, Role.UNKNOWN_OPTION))
             continue
-        if eq:
-            split = tok.start + len(name)
-            words.append(Word(Token(name, tok.start, split), Role.OPTION, option))
+        if inline is not None:
+            words.append(Word(Token(name, tok.start, inline.start - 1, raw=name), Role.OPTION, option))
             if not option.is_flag:
-                words.append(Word(Token(inline, split + 1, tok.end, tok.quoted), Role.VALUE, option))
+                words.append(Word(inline, Role.VALUE, option))
             continue
         words.append(Word(tok, Role.OPTION, option))
         if not option.is_flag and i < len(tokens) and not looks_like_option(tokens[i]):
@@ -200,25 +195,3 @@ def at_cursor(text: str, table: CommandTable) -> AtCursor | None:
         before, current = tokens, Token("", len(text), len(text))
     statement = classify(tuple(before) + (current,), table)
     return AtCursor(statement, statement.words[-1], tuple(before))
-
-
-def secret_spans(text: str, table: CommandTable) -> list[tuple[int, int]]:
-    """Where the values of secret options lie in ``text`` (start, end), in the raw text.
-
-    Covers what the parser binds (``--password x``, ``--token=x``) and also quoted or escaped
-    spellings it takes for arguments (``--token="a b"``, ``'--password' x``): they must not be
-    kept or shown either.
-    """
-    spans: list[tuple[int, int]] = []
-    for statement in tokenize(text, partial=True):
-        tokens = statement.tokens
-        for i, tok in enumerate(tokens):
-            name, eq, _ = tok.value.partition("=")
-            if name not in table.secret_options:
-                continue
-            raw = text[tok.start:tok.end]
-            if eq and "=" in raw:
-                spans.append((tok.start + raw.index("=") + 1, tok.end))
-            elif not eq and i + 1 < len(tokens) and not looks_like_option(tokens[i + 1]):
-                spans.append((tokens[i + 1].start, tokens[i + 1].end))
-    return spans

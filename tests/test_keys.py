@@ -20,7 +20,8 @@ from milvus_shell.cancellable import CancellableRunner
 from milvus_shell.commands import build_table
 from milvus_shell.context import ShellContext
 from milvus_shell.errors import Cancelled
-from milvus_shell.history import PrivateFileHistory, ShellHistory, redact_secrets
+from milvus_shell.history import PrivateFileHistory, ShellHistory
+from milvus_shell.parser import redact
 from milvus_shell.output import Renderer
 from milvus_shell.repl import build_session
 from milvus_shell.settings import Settings
@@ -43,7 +44,7 @@ def shell(tmp_path):
 
 def make_history(shell, tmp_path, lines=()):
     def clean(text):
-        return redact_secrets(text, shell.ctx.table)
+        return redact(text, shell.ctx.table)
 
     history = ShellHistory(PrivateFileHistory(tmp_path / "history", clean), clean)
     for line in lines:

@@ -4,7 +4,7 @@ import pytest
 
 from milvus_shell.commands import build_table
 from milvus_shell.errors import ParseError
-from milvus_shell.parser import parse_line, redact, tokenize
+from milvus_shell.parser import parse_line, redact, secret_spans, tokenize
 
 TABLE = build_table()
 
@@ -114,16 +114,22 @@ def test_command_words_are_case_insensitive():
 
 def test_secret_spans_and_redaction():
     line = "connect a h:1 --user u --password 'p w'; connect b --token=tok; ping"
-    invs = parse_line(line, TABLE)
-    first = invs[0]
-    (span,) = first.secret_spans
-    assert first.text[span.start:span.end] == "'p w'"
-    red = redact(line, TABLE)
-    assert "p w" not in red and "tok" not in red.replace("--token", "")
-    assert red == "connect a h:1 --user u --password ***; connect b --token=***; ping"
+    spans = secret_spans(line, TABLE)
+    assert [line[a:b] for a, b in spans] == ["'p w'", "tok"]
+    assert redact(line, TABLE) == "connect a h:1 --user u --password ***; connect b --token=***; ping"
     assert redact("connect a --password --user u", TABLE) == "connect a --password --user u"
     # even lines that do not parse are redacted
     assert redact("conect a --password hunter2 'oops", TABLE) == "conect a --password *** 'oops"
+
+
+def test_quoted_option_values_bind_and_are_redacted():
+    assert parse1('connect a --password="x y"').options == {"password": "x y"}
+    assert parse1("connect a --token='t o k'").options == {"token": "t o k"}
+    with pytest.raises(ParseError, match="'--token' is not a valid alias"):  # quoted: an argument
+        parse1("connect '--token' x")
+    assert redact('connect a --token="a b"', TABLE) == "connect a --token=***"
+    assert redact("connect a \\--token=xyz", TABLE) == "connect a \\--token=***"
+    assert redact("connect a '--password' pw", TABLE) == "connect a '--password' ***"
 
 
 def test_redaction_of_credentials_inside_an_address():

@@ -8,7 +8,7 @@ from ..addresses import DEFAULT_ADDRESS, lite_address, looks_like_address, parse
 from ..connection import ConnectionSettings
 from ..context import ShellContext
 from ..errors import UsageError
-from ..results import Group, Message, Table
+from ..results import Message, Table
 from .spec import Command, Invocation, Kind, Option, Positional
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from ..settings import FORMATS
@@ -114,22 +114,13 @@ class Command:
 
 
 @dataclass(frozen=True)
-class Span:
-    """Where a word sits in the line, 0-based, end exclusive."""
-
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
 class Invocation:
-    """A parsed command: the spec plus its bound values. ``secret_spans`` mark text to redact."""
+    """A parsed command: the spec plus its bound values."""
 
     command: Command
     args: Mapping[str, Any]
     options: Mapping[str, Any]
     text: str
-    secret_spans: tuple[Span, ...] = field(default=())
 
     def opt(self, key: str, default: Any = None) -> Any:
         return self.options.get(key, default)
