@@ -675,105 +675,148 @@ def auto_suggest_cost(report: Report, args: argparse.Namespace, entries: list[st
 def completion_in_pty(report: Report, args: argparse.Namespace, server: LiteServer) -> None:
     """Keystrokes in a real pty with the server's 10,000 names known; time until the menu is drawn.
 
+    Run twice: with the big history file and with none, to show what history costs per keystroke.
     The history's names (hist_…) never match the server's (coll_…), so history auto-suggest scans
     every entry on every keystroke: the worst case.
     """
+    full = menu_latencies(server, args.history, args.keystrokes)
+    empty = menu_latencies(server, 0, max(3, args.keystrokes // 2))
+    where = f"{args.collections:,} collections"
+    hist = f"{args.history:,}-entry history"
+    for stats, label in ((full, hist), (empty, "empty history")):
+        if stats["narrow"]:
+            med = stats["narrow"].median
+            report.row(f"pty: one key with the menu open (`describe coll_0D` + `D`) → narrowed menu drawn "
+                       f"({where}, {label})", spread(stats["narrow"], fmt_seconds), "no name completion",
+                       "a few ms", verdict(med < 10e-3, fmt_seconds(med)))
+        if stats["tab"]:
+            med = stats["tab"].median
+            report.row(f"pty: Tab after `describe coll_0DD` → menu drawn ({where}, {label})",
+                       spread(stats["tab"], fmt_seconds), "no name completion", "a few ms",
+                       verdict(med < 10e-3, fmt_seconds(med)))
+        med = stats["all"].median
+        report.row(f"pty: the space after `describe` → menu of all {args.collections:,} names drawn ({label})",
+                   spread(stats["all"], fmt_seconds), "no name completion", "a few ms",
+                   verdict(med < 10e-3, fmt_seconds(med)))
+        med = stats["echo"].median
+        report.row(f"pty: a plain keystroke → echoed on screen ({label})", spread(stats["echo"], fmt_seconds),
+                   budget="a few ms", verdict=verdict(med < 10e-3, fmt_seconds(med)))
+    floor = echo_floor(max(3, args.keystrokes // 2))
+    report.row("… for scale: a plain keystroke echoed by a bare prompt_toolkit `PromptSession().prompt()`",
+               spread(floor, fmt_seconds))
+    if not full["narrow"]:
+        report.note("the menu does not open while typing, so the pty figures are for Tab")
+
+
+def echo_floor(iterations: int) -> Stat:
+    """Keystroke-to-echo of a bare prompt_toolkit prompt in the same pty: what any such shell pays."""
+    stat = Stat()
+    with tempfile.TemporaryDirectory(prefix="bench-home-") as tmp:
+        term = Term([sys.executable, "-c", "from prompt_toolkit import PromptSession; PromptSession().prompt('floor> ')"],
+                    terminal_env(Path(tmp)), cwd=tmp)
+        try:
+            term.wait(r"floor> ?", 30)
+            term.drain(0.5)
+            for _ in range(iterations):
+                term.send("connections")
+                term.wait_screen("connections", 10)
+                term.drain(0.3)
+                t0 = term.send("Z")
+                stat.add(term.wait_screen("connectionsZ", 10) - t0)
+                term.drain(0.3)
+                term.send("\x15")  # Ctrl-U: drop the line
+                term.drain(0.3)
+        finally:
+            term.close("\x03")
+    return stat
+
+
+def menu_latencies(server: LiteServer, history: int, iterations: int) -> dict[str, Stat]:
+    """Each figure runs from writing the key to the pty until the screen (as a terminal would show
+    it) holds text that only the new state has."""
+    stats = {k: Stat() for k in ("narrow", "tab", "all", "echo")}
+    log(f"completion in a pty: {iterations} rounds, history of {history:,} entries")
     with tempfile.TemporaryDirectory(prefix="bench-home-") as tmp:
         home = Path(tmp)
-        write_history(history_path(home), args.history)
+        if history:
+            write_history(history_path(home), history)
         term = Term(shell_argv() + [server.address], terminal_env(home), cwd=tmp)
+
+        def timed(stat: Stat, keys: str, shown: str) -> None:
+            if term.on_screen(shown):  # would match at once: the screen was not as expected
+                raise RuntimeError(f"{shown!r} is on screen before the key was sent:\n{term.screen.text()}")
+            t0 = term.send(keys)
+            stat.add(term.wait_screen(shown, 10) - t0)
+            term.drain(0.3)
+
         try:
             term.wait(SHELL_PROMPT, 60)
             term.drain(0.5)
             while_typing = wait_for_names(term)
-            narrow, tab, everything, echo = Stat(), Stat(), Stat(), Stat()
             rng = random.Random(3)
-            for i in range(args.keystrokes):
+            for _ in range(iterations):
                 d1 = rng.randrange(10)
                 d2 = rng.randrange(5, 10)  # coll_0{d1}{d2}xx is below the visible part of coll_0{d1}'s menu
-                # 1. the menu is open (coll_0D…): one more key narrows it
-                term.send(f"describe coll_0{d1}")
-                term.wait(f"coll_0{d1}", 10)
-                if not while_typing:
+                if while_typing:
+                    # the menu is open (coll_0D…): one more key narrows it
+                    term.send(f"describe coll_0{d1}")
+                    term.wait_screen(rf"coll_0{d1}\d{{3}}", 10)
                     term.drain(0.3)
-                    term.send("\t")
-                    term.wait(rf"coll_0{d1}\d{{3}}", 10)
-                term.drain(0.3)
-                t0 = term.send(str(d2))
-                narrow.add(term.wait(rf"coll_0{d1}{d2}0\d", 10) - t0)
-                term.drain(0.3)
-                clear_line(term)
-                # 2. Tab on a typed prefix, where the menu is not open yet
-                if not while_typing:
+                    timed(stats["narrow"], str(d2), rf"coll_0{d1}{d2}0\d")
+                else:
+                    # Tab on a typed prefix
                     term.send(f"describe coll_0{d1}{d2}")
-                    term.wait(f"coll_0{d1}{d2}", 10)
+                    term.wait_screen(f"coll_0{d1}{d2}", 10)
                     term.drain(0.3)
-                    t0 = term.send("\t")
-                    tab.add(term.wait(rf"coll_0{d1}{d2}\d\d", 10) - t0)
-                    term.drain(0.3)
-                    clear_line(term)
-                # 3. all 10,000 names: the space after `describe`
-                term.send("describe")
-                term.wait("describe", 10)
-                term.drain(0.3)
-                t0 = term.send(" " if while_typing else " \t")
-                everything.add(term.wait(r"coll_0000\d", 10) - t0)
-                term.drain(0.3)
+                    timed(stats["tab"], "\t", rf"coll_0{d1}{d2}\d\d")
                 clear_line(term)
-                # 4. a plain keystroke, no menu: time to its echo
+                # all names: the space after `describe` (plus Tab when the menu does not open by itself)
+                term.send("describe")
+                term.wait_screen("describe", 10)
+                term.drain(0.3)
+                timed(stats["all"], " " if while_typing else " \t", r"coll_0000\d")
+                clear_line(term)
+                # a plain keystroke, no menu: time to its echo
                 term.send("connections")
-                term.wait("connections", 10)
+                term.wait_screen("connections", 10)
                 term.drain(0.3)
-                t0 = term.send("Z")
-                echo.add(term.wait("Z", 10) - t0)
-                term.drain(0.3)
+                timed(stats["echo"], "Z", "connectionsZ")
                 clear_line(term)
         finally:
             term.close()
-    where = f"{args.collections:,} collections, {args.history:,}-entry history"
-    report.row(f"pty: one key with the menu open (`describe coll_0D` + `D`) → narrowed menu drawn ({where})",
-               spread(narrow, fmt_seconds), "no name completion", "a few ms",
-               verdict(narrow.median < 10e-3, fmt_seconds(narrow.median)))
-    if tab:
-        report.row("pty: Tab after `describe coll_0DD` → menu drawn", spread(tab, fmt_seconds), "no name completion",
-                   "a few ms", verdict(tab.median < 10e-3, fmt_seconds(tab.median)))
-    else:
-        report.note("the menu opens while typing (complete_while_typing), so there is no separate Tab figure")
-    report.row(f"pty: the space after `describe` → menu of all {args.collections:,} names drawn",
-               spread(everything, fmt_seconds), "no name completion", "a few ms",
-               verdict(everything.median < 10e-3, fmt_seconds(everything.median)))
-    report.row("pty: a plain keystroke → echoed on screen (same history)", spread(echo, fmt_seconds),
-               budget="a few ms", verdict=verdict(echo.median < 10e-3, fmt_seconds(echo.median)))
+    return stats
 
 
 def clear_line(term: Term) -> None:
-    """Ctrl-C: the shell drops the line and draws a fresh prompt."""
+    """Ctrl-C: the shell drops the line (and its menu); wait until the screen is still."""
     term.send("\x03")
-    term.wait(SHELL_PROMPT, 10)
-    term.drain(0.3)
+    term.drain(0.4)
 
 
 def wait_for_names(term: Term, limit: float = 300) -> bool:
     """Wait until the shell completes collection names; True when the menu opens while typing."""
     deadline = time.monotonic() + limit
-    while True:
+    while True:  # Tab until the menu lists collections: the names have arrived
         term.send("describe coll_099")
-        term.wait("coll_099", 10)
-        try:
-            term.wait(r"coll_099\d\d", 1.5)
-            clear_line(term)
-            return True
-        except TimeoutError:
-            pass
+        term.wait_screen("coll_099", 10)
+        term.drain(0.3)
         term.send("\t")
         try:
-            term.wait(r"coll_099\d\d", 3)
+            term.wait_screen(r"coll_099\d\d", 3)
             clear_line(term)
-            return False
+            break
         except TimeoutError:
             clear_line(term)
             if time.monotonic() > deadline:
                 raise
+    term.send("describe coll_098")
+    try:
+        term.wait_screen(r"coll_098\d\d", 2)
+        return True
+    except TimeoutError:
+        return False
+    finally:
+        clear_line(term)
 
 
 # -- 6. query --limit all --------------------------------------------------------------------------
