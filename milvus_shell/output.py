@@ -38,6 +38,8 @@ def cell_text(value: Any, vector: bool = False) -> str:
         return short_vector(value)
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, float):
+        return _short_float(value)
     if isinstance(value, (list, tuple, dict)):
         return json.dumps(value, ensure_ascii=False, separators=(", ", ": "), default=str)
     return str(value)
@@ -52,6 +54,12 @@ def short_vector(value: Any) -> str:
     if len(value) > VECTOR_SHOWN:
         return f"[{shown}, {ELLIPSIS} dim {len(value)}]"
     return f"[{shown}]"
+
+
+def _short_float(v: float) -> str:
+    """0.010000001639127731 (a float32 read back) reads as 0.01; short values stay as they are."""
+    text = repr(v)
+    return text if len(text) <= 10 else f"{v:.7g}"
 
 
 def _short_number(v: Any) -> str:
@@ -328,6 +336,8 @@ def _csv_cell(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_json_default)
     if isinstance(value, bytes):
         return value.hex()
+    if isinstance(value, float):
+        return repr(value)  # whole, as in json
     return cell_text(value)
 
 

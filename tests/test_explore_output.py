@@ -175,3 +175,11 @@ def test_progress_only_on_a_terminal():
 
 if sys.platform != "linux":  # pragma: no cover
     pytestmark = pytest.mark.skip("pager tests use a POSIX shell")
+
+
+def test_floats_read_back_from_float32_are_short_in_tables_only():
+    table = Table(["distance", "price"], [[0.010000001639127731, 1.5], [0.824999988079071, 123456789.25]])
+    text = format_table(table, "table")
+    assert "0.01     " in text and "0.825" in text and "1.5" in text and "1.234568e+08" in text
+    assert json.loads(format_table(table, "json"))[0]["distance"] == 0.010000001639127731
+    assert "0.010000001639127731" in format_table(table, "csv")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 import explore_data as data
-from test_explore_commands import lite_ready  # noqa: F401 - fixture
+from test_explore_commands import lite_ready, milvus_ready  # noqa: F401 - fixtures
 from test_pty import prompt_of, terminal  # noqa: F401 - fixture
 
 
@@ -49,3 +49,24 @@ def test_prompt_shows_the_database_after_use_database(terminal, lite_ready):
     term.line(f"use database {data.DATABASE}")
     term.expect(rf"default now uses database {data.DATABASE}")
     term.expect(rf"milvus default@127\.0\.0\.1:{lite_ready.port}/{data.DATABASE}>")
+
+
+def test_load_shows_progress_on_milvus(terminal, milvus_ready):
+    from pymilvus import MilvusClient
+
+    name = "explore_load_progress"
+    client = MilvusClient(**milvus_ready.client_kwargs(), dedicated=True)
+    try:
+        if client.has_collection(name):
+            client.drop_collection(name)
+        client.create_collection(name, dimension=2)
+        client.release_collection(name)
+        term = terminal(milvus_ready.address, rows=30, env={"MILVUS_PASSWORD": "Milvus"})
+        term.expect(prompt_of("default", milvus_ready))
+        term.line(f"load {name}")
+        term.expect(rf"loading {name}: \d+%")  # Milvus 2.3.5 takes a second or more
+        term.expect(rf"loaded {name} in [0-9.]+ s")
+        term.expect(prompt_of("default", milvus_ready))
+    finally:
+        client.drop_collection(name)
+        client.close()

@@ -49,7 +49,8 @@ def reword(exc: ServerError, session: Session, collection: str, filter_expr: str
             f"load it first: load {collection}",
         )
     if filter_expr and _about_expression(exc.message):
-        return ServerError(f"bad filter expression {filter_expr!r}: {_expression_reason(exc.message)}",
+        reason = _expression_reason(exc.message)
+        return ServerError(f"bad filter expression {filter_expr!r}:{'' if reason.startswith(chr(10)) else ' '}{reason}",
                            "bad-filter")
     return exc
 
@@ -186,22 +187,20 @@ def load(
 ) -> float:
     """Ask the server to load ``name`` and wait until it has, up to ``wait`` seconds.
 
-    Every call is bounded by the session's timeout; ``progress`` hears the percentage as it grows.
-    Returns the seconds it took.
+    Every call is bounded by the session's timeout. ``progress`` hears the percentage at every poll
+    (so a caller that was abandoned, Ctrl-C, can stop the loop by raising from it). Returns the
+    seconds it took.
     """
     started = time.monotonic()
     with about(session, name):
         session.call(session.client.load_collection, name, _async=True)
-        last = -1
         while True:
             state = load_state(session, name)
             if state.state == "loaded":
                 progress(100)
                 return time.monotonic() - started
             percent = state.progress or 0
-            if percent != last:
-                progress(percent)
-                last = percent
+            progress(percent)
             if time.monotonic() - started > wait:
                 raise ServerError(
                     f"collection {name!r} is still loading ({percent}%) after {wait:g} s",

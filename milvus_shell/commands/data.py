@@ -117,6 +117,10 @@ def _columns(info: CollectionInfo, rows: Iterable[dict[str, Any]], asked: Sequen
     seen: dict[str, None] = {}
     for row in rows:
         seen.update(dict.fromkeys(row))
+    if not seen:  # no rows: still say which columns there would have been
+        wanted = [n for n in (asked or ()) if n not in ("*", "$meta")] or list(info.field_names())
+        pk = info.primary.name
+        return ([pk] if pk not in wanted else []) + wanted
     if asked and "*" not in asked:
         pk = info.primary.name
         order = ([pk] if pk in seen and pk not in asked else []) + [n for n in asked if n in seen]
@@ -269,8 +273,7 @@ def search(ctx: ShellContext, inv: Invocation) -> Table:
             record.update({k: v for k, v in hit["entity"].items() if k != pk})
             records.append(record)
     lead = (["query"] if several else []) + [pk, "distance"]
-    asked = None if inv.opt("fields") is None else fields
-    rest = [c for c in _columns(info, records, asked) if c not in lead]
+    rest = [c for c in _columns(info, records, fields) if c not in lead]
     columns = lead + rest
     return Table(columns, [[r.get(c) for c in columns] for r in records],
                  vector_columns=_vector_columns(info, columns))
