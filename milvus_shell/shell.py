@@ -71,9 +71,10 @@ class Shell:
         """Render ``result`` in the command's --format, else the session's; returns the format used.
 
         Also the moment to notice a new or switched connection (connect, use database) and have
-        its names fetched for completion, in the background.
+        its names fetched for completion, in the background (interactive only: scripts need none).
         """
-        self.ctx.metadata.sync()
+        if self.ctx.settings.interactive:
+            self.ctx.metadata.sync()
         fmt = inv.opt("format") or self.ctx.settings.format
         self.renderer.use_pager = self.ctx.settings.interactive and self.ctx.settings.pager
         self.renderer.render(result, fmt)  # a StreamTable still talks to the server while rendering

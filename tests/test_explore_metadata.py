@@ -13,9 +13,14 @@ from milvus_shell.metadata import CollectionNames, MetadataCache
 from test_explore_commands import connect_line, lite_ready, milvus_ready, server  # noqa: F401 - fixtures
 
 
+def interactive(harness: Harness) -> Harness:
+    harness.ctx.settings.interactive = True  # the cache is for completion: scripts do not fill it
+    return harness
+
+
 @pytest.fixture
 def sh(server):
-    harness = Harness(timeout=10)
+    harness = interactive(Harness(timeout=10))
     yield harness
     harness.close()
 
@@ -70,7 +75,7 @@ def test_disconnect_forgets_and_new_collections_appear_on_refresh(sh, server):
 
 
 def test_describe_teaches_the_cache_and_want_fetches_beyond_the_eager_limit(server):
-    harness = Harness(timeout=10)
+    harness = interactive(Harness(timeout=10))
     try:
         harness.ctx.metadata = MetadataCache(harness.registry, detail_limit=0)
         cache = harness.ctx.metadata
@@ -131,3 +136,13 @@ def test_completion_offers_collections_and_fields_from_the_cache(sh, server):
     assert f"title,year" in offered(f"query {data.BOOKS} --fields title,ye")
     assert data.DATABASE in offered("use database explore")
     assert "json" in offered("set format j") and "on" in offered("set timing o")
+
+
+def test_scripts_leave_the_cache_alone(server):
+    harness = Harness(timeout=10)
+    try:
+        harness.ok(connect_line(server))
+        assert not harness.ctx.metadata.refreshing
+        assert harness.ctx.metadata.names(None, Kind.COLLECTION) == ()
+    finally:
+        harness.close()

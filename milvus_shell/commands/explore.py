@@ -45,7 +45,6 @@ def use_database(ctx: ShellContext, inv: Invocation) -> Message:
     if name == (session.database or "default"):
         return Message(f"{alias} already uses database {name}")
     info = ctx.registry.switch_database(alias, name)
-    ctx.metadata.sync()
     return Message(f"{alias} now uses database {info.database}")
 
 
