@@ -109,14 +109,18 @@ def test_failures_exit_1_in_scripts_and_stop_the_script(server, capsys, tmp_path
     assert f"{script}:3: bad filter expression" in captured.err
 
 
-def test_unimplemented_rpc_is_named(server, sh):
-    """Milvus 2.3.5 lacks DescribeDatabase: the backend's own words for UNIMPLEMENTED."""
-    if not getattr(server, "auth", False):
-        pytest.skip("Milvus Lite implements DescribeDatabase")
-    _, session = sh.registry.session()
+def test_unimplemented_rpc_is_named(milvus_ready):
+    """Milvus 2.3.5 lacks DescribeDatabase (Milvus Lite has it): the backend's words for UNIMPLEMENTED."""
     from milvus_shell.errors import ServerError
 
-    with pytest.raises(ServerError) as caught:
-        session.call(session.client.describe_database, "default")
-    assert str(caught.value).startswith("not supported by this server (Milvus v2.3.5")
-    assert caught.value.kind == "unsupported"
+    sh = Harness(timeout=10)
+    try:
+        sh.ok(connect_line(milvus_ready))
+        _, session = sh.registry.session()
+        with pytest.raises(ServerError) as caught:
+            session.call(session.client.describe_database, "default")
+        assert str(caught.value).startswith("not supported by this server (Milvus v2.3.5")
+        assert caught.value.kind == "unsupported"
+        assert "serving" in sh.ok("ping")  # nothing else disturbed
+    finally:
+        sh.close()
