@@ -25,7 +25,7 @@ class Session(Protocol):
 
     def ping(self) -> PingInfo: ...
 
-    def close(self) -> None: ...
+    def close(self, stop_embedded: bool = True) -> None: ...
 
 
 BackendLoader = Callable[[], Any]
@@ -128,6 +128,14 @@ class ConnectionRegistry:
             )
         self._busy.add(alias)
 
+    def _embedded_in_use(self, settings: ConnectionSettings) -> bool:
+        """Whether a live alias uses the embedded Milvus Lite of ``settings`` (call with ``_lock`` held).
+
+        milvus-lite runs one server per data folder and does not count its users."""
+        return settings.address.kind == "lite" and any(
+            e.session is not None and e.settings.address == settings.address for e in self._entries.values()
+        )
+
     def _release(self, alias: str) -> None:
         with self._lock:
             self._busy.discard(alias)
@@ -161,9 +169,10 @@ class ConnectionRegistry:
             session, entry.session = entry.session, None
             if self._active == alias:
                 self._active = None
+            shared = self._embedded_in_use(entry.settings)
         try:
             if session is not None:
-                session.close()
+                session.close(stop_embedded=not shared)
         finally:
             self._release(alias)
         return session is not None
@@ -196,7 +205,7 @@ class ConnectionRegistry:
                 old, entry.session, entry.settings = entry.session, session, settings
         finally:
             self._release(alias)
-        old.close_channel()  # not close(): an embedded Milvus Lite serves the new session too
+        old.close(stop_embedded=False)  # an embedded Milvus Lite serves the new session too
         return _connect_info(alias, settings, session)
 
     def use(self, alias: str) -> None:

@@ -252,3 +252,15 @@ def test_ping_default_and_named(sh, lite_server):
     out = sh.ok("ping")
     assert re.match(rf"a \({re.escape(lite_server.address)}\): serving, [0-9.]+ ms round trip", out)
     assert "unknown alias 'b'" in sh.fail("ping b")
+
+
+def test_two_aliases_on_one_embedded_lite_folder(sh, tmp_path):
+    """milvus-lite runs one server per folder: closing one alias must not stop it under the other."""
+    data = tmp_path / "shared.db"
+    sh.ok(f"connect one {data}; connect two {data}")
+    sh.ok("disconnect one")
+    assert "serving" in sh.ok("ping two")
+    sh.ok("connect one")
+    sh.ok("disconnect two; disconnect one")
+    sh.ok("connect one")  # the last one out stopped it; a new connect starts it again
+    assert "serving" in sh.ok("ping one")

@@ -195,22 +195,19 @@ class Session:
             detail = "serving (health check not supported by this server)"
         return PingInfo("", self.address, rtt, healthy, detail)
 
-    def close_channel(self) -> None:
-        """Close the client only; an embedded Milvus Lite keeps running for whoever replaced us."""
-        try:
-            self.client.close()
-        except Exception:  # noqa: BLE001 - closing must not fail the shell
-            pass
-
     def _check_health(self, timeout: float) -> Any:
         handler = self.client._get_connection()  # noqa: SLF001 - CheckHealth has no public wrapper
         from pymilvus.grpc_gen import milvus_pb2  # noqa: PLC0415
 
         return handler._stub.CheckHealth(milvus_pb2.CheckHealthRequest(), timeout=timeout)  # noqa: SLF001
 
-    def close(self) -> None:
-        self.close_channel()
-        if self.settings.address.kind == "lite":
+    def close(self, stop_embedded: bool = True) -> None:
+        """Close the channel; also stop an embedded Milvus Lite unless another session still uses it."""
+        try:
+            self.client.close()
+        except Exception:  # noqa: BLE001 - closing must not fail the shell
+            pass
+        if stop_embedded and self.settings.address.kind == "lite":
             lite.stop(self.settings.address.path)
 
 
