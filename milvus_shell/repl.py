@@ -156,6 +156,9 @@ def run(shell: Shell, before_first_prompt: Callable[[], bool]) -> int:
     health = ConnectionHealth(check=ctx.registry.ping, is_live=ctx.registry.is_connected)
     shell.runner = tracked(runner, health, shell)
     ctx.ask_secret = runner.on_main_thread(ask_secret)
+    # Progress lines are drawn by the main thread; a command abandoned by Ctrl-C gets Cancelled at its
+    # next report instead of drawing over the prompt (a long `load` polls and reports).
+    ctx.progress = runner.on_main_thread(ctx.progress)
     before_first_prompt()
     history = shell_history(ctx.environ, ctx.table)
     session = build_session(shell, history, health, equipped=False)

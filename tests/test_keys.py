@@ -274,3 +274,28 @@ def test_ctrl_c_while_asking_cancels_the_command_too():
     while not worker_saw and time.monotonic() < deadline:
         time.sleep(0.01)
     assert worker_saw == ["cancelled"]
+
+
+def test_progress_of_an_abandoned_command_stops_it():
+    """A long `load` reports progress through a main-thread proxy: once Ctrl-C abandoned it, its
+    next report raises Cancelled in the worker, so it neither draws over the prompt nor polls on."""
+    runner = CancellableRunner()
+    drawn, polls = [], []
+    progress = runner.on_main_thread(drawn.append)
+    stopped = threading.Event()
+
+    def load():
+        try:
+            for n in range(200):
+                polls.append(n)
+                progress(f"loading {n}%")
+                time.sleep(0.02)
+        finally:
+            stopped.set()
+
+    interrupt_after(0.2)
+    with pytest.raises(Cancelled):
+        runner(load)
+    seen = len(drawn)
+    assert stopped.wait(1)  # the worker ended at its next report
+    assert len(drawn) == seen and 0 < len(polls) < 50
