@@ -17,7 +17,7 @@ class FakeSession:
     def ping(self) -> PingInfo:
         return PingInfo("", self.settings.display_address(), 0.1, True, "serving")
 
-    def close(self) -> None:
+    def close(self, stop_embedded: bool = True) -> None:
         pass
 
 

@@ -234,7 +234,7 @@ def test_completion_reads_no_session(registry, table):
     class Exploding:
         database, server_version, round_trip_ms = "default", "fake", 0.1  # plain facts, read by views()
 
-        def close(self):
+        def close(self, stop_embedded=True):
             pass
 
         def __getattr__(self, name):
