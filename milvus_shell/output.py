@@ -26,9 +26,9 @@ RESET = "\x1b[0m"
 ELLIPSIS = "…"
 VECTOR_SHOWN = 4  # a vector cell shows this many values, then "… dim N"
 STREAM_MIN_WIDTH = 10  # a streamed table's columns are sized by its first batch, but no narrower
+PAGER_QUIT_GRACE = 0.5  # seconds a pager gets to leave after Ctrl-C before it is ended
 # -K: Ctrl-C quits less (and so returns to the prompt); -F: no pager when it fits after all.
 DEFAULT_PAGER = "less -SRXFK"
-PAGER_QUIT_GRACE = 0.5  # seconds a pager gets to leave after Ctrl-C before it is terminated
 
 
 def cell_text(value: Any, vector: bool = False) -> str:
@@ -198,7 +198,10 @@ class Renderer:
         env.setdefault("LESS", "SRXFK")
         self.out.flush()
         try:
-            pager = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, env=env,
+            # $PAGER is shell syntax (as for git), but sh must exec it: ending the pager on Ctrl-C has
+            # to end the program that owns the terminal (an orphaned less would go on reading the
+            # keys meant for the prompt).
+            pager = subprocess.Popen(["/bin/sh", "-c", f"exec {command}"], stdin=subprocess.PIPE, env=env,
                                      encoding="utf-8", errors="replace")
         except OSError:
             for chunk in [*held, *rest]:
@@ -211,7 +214,7 @@ class Renderer:
                 pager.stdin.write(chunk)
         except (BrokenPipeError, OSError):  # the user left the pager early: stop producing rows
             pass
-        except KeyboardInterrupt:  # Ctrl-C in the pager: back to the prompt
+        except KeyboardInterrupt:  # Ctrl-C reached the pager and the shell alike: back to the prompt
             _close_quietly(pager.stdin)
             _wait_or_end(pager, PAGER_QUIT_GRACE)
             return
@@ -234,7 +237,8 @@ def _close_quietly(stream: Any) -> None:
 
 
 def _wait_or_end(proc: subprocess.Popen, grace: float | None) -> None:
-    """Wait for the pager; Ctrl-C meanwhile gives it ``PAGER_QUIT_GRACE`` s to quit, then ends it."""
+    """Wait for the pager; after Ctrl-C it gets ``PAGER_QUIT_GRACE`` s to quit (less -K does), then
+    it is ended (a pager that ignores Ctrl-C, or less when the key came while it was still reading)."""
     deadline = None if grace is None else time.monotonic() + grace
     while True:
         try:
