@@ -101,6 +101,20 @@ def is_end_of_options(tok: Token) -> bool:
     return tok.raw == "--"
 
 
+def assign_positionals(command: Command, toks: Sequence[Token]) -> tuple[dict[str, Any], int]:
+    """Positional name -> its token (a list for a repeated one), in order; and how many were used."""
+    bound: dict[str, Any] = {}
+    k = 0
+    for pos in command.positionals:
+        if pos.repeat:
+            bound[pos.name] = list(toks[k:])
+            k = len(toks)
+        elif k < len(toks):
+            bound[pos.name] = toks[k]
+            k += 1
+    return bound, k
+
+
 def split_option(tok: Token) -> tuple[str, Token | None]:
     """``--name=value`` -> (``--name``, the value's token); ``--name`` -> (``--name``, None)."""
     name, eq, inline = tok.value.partition("=")
@@ -246,15 +260,7 @@ class _Binder:
 
     def _bind_positionals(self, toks: list[Token]) -> dict[str, Any]:
         cmd = self.command
-        bound: dict[str, Any] = {}
-        k = 0
-        for pos in cmd.positionals:
-            if pos.repeat:
-                bound[pos.name] = list(toks[k:])
-                k = len(toks)
-            elif k < len(toks):
-                bound[pos.name] = toks[k]
-                k += 1
+        bound, k = assign_positionals(cmd, toks)
         if k < len(toks):
             extra = toks[k]
             raise ParseError(

@@ -103,12 +103,16 @@ class ConnectionRegistry:
             name = alias or self._active
             if name is None:
                 raise UsageError("not connected", "connect first: connect [ALIAS] [ADDRESS]")
-            entry = self._entries.get(name)
-            if entry is None:
-                raise self.unknown_alias(name)
-            if entry.session is None:
-                raise UsageError(f"alias {name!r} is disconnected", f"reconnect with: connect {name}")
-            return name, entry.session
+            return name, self._live_entry(name).session
+
+    def _live_entry(self, alias: str) -> _Entry:
+        """``alias``'s entry when it is connected (call with ``_lock`` held), else a UsageError."""
+        entry = self._entries.get(alias)
+        if entry is None:
+            raise self.unknown_alias(alias)
+        if entry.session is None:
+            raise UsageError(f"alias {alias!r} is disconnected", f"reconnect with: connect {alias}")
+        return entry
 
     def unknown_alias(self, alias: str) -> UsageError:
         known = ", ".join(self._entries) or "none yet"
@@ -192,11 +196,7 @@ class ConnectionRegistry:
         built with db_name works everywhere. When the new session fails, the old one stays.
         """
         with self._lock:
-            entry = self._entries.get(alias)
-            if entry is None:
-                raise self.unknown_alias(alias)
-            if entry.session is None:
-                raise UsageError(f"alias {alias!r} is disconnected", f"reconnect with: connect {alias}")
+            entry = self._live_entry(alias)
             self._claim(alias)
             settings = entry.settings.with_changes(database=database)
         try:
@@ -210,11 +210,7 @@ class ConnectionRegistry:
 
     def use(self, alias: str) -> None:
         with self._lock:
-            entry = self._entries.get(alias)
-            if entry is None:
-                raise self.unknown_alias(alias)
-            if entry.session is None:
-                raise UsageError(f"alias {alias!r} is disconnected", f"reconnect with: connect {alias}")
+            self._live_entry(alias)
             self._active = alias
 
     def ping(self, alias: str | None = None) -> PingInfo:

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from typing import Any, Sequence, Union
 
 from .commands.spec import Command, Kind, Option, Positional
-from .parser import CommandTable, Token, is_end_of_options, looks_like_option, split_option, tokenize
+from .parser import (
+    CommandTable, Token, assign_positionals, is_end_of_options, looks_like_option, split_option, tokenize,
+)
 
 MAX_COMMAND_WORDS = 3  # the parser looks at most this many words for a command name
 
@@ -139,15 +141,7 @@ def _bind(command: Command, tokens: Sequence[Token]) -> list[Word]:
 
 def _positional_params(command: Command, tokens: list[Token]) -> dict[int, Positional]:
     """id(token) -> the positional it binds to, after the command's ``rebind`` rule."""
-    bound: dict[str, Any] = {}
-    k = 0
-    for pos in command.positionals:
-        if pos.repeat:
-            bound[pos.name] = list(tokens[k:])
-            k = len(tokens)
-        elif k < len(tokens):
-            bound[pos.name] = tokens[k]
-            k += 1
+    bound, _ = assign_positionals(command, tokens)
     if command.rebind is not None:
         try:
             bound = command.rebind(bound)

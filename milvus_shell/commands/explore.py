@@ -10,7 +10,7 @@ from typing import Any
 
 from ..catalog import CollectionInfo, IndexInfo
 from ..context import ShellContext
-from ..errors import ServerError, UsageError
+from ..errors import ServerError
 from ..metadata import CollectionNames
 from ..results import Document, Group, Message, Table
 from .spec import FORMAT_OPTION, Command, Invocation, Kind, Option, Positional
