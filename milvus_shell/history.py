@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import datetime
 import os
+from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
+from prompt_toolkit.auto_suggest import AutoSuggest, Suggestion
+from prompt_toolkit.buffer import Buffer
+from prompt_toolkit.document import Document
 from prompt_toolkit.history import History, ThreadedHistory
 
 from .parser import SECRET_MASK, CommandTable, redact, tokenize
@@ -145,3 +149,23 @@ def ask_again_for_masked(text: str, table: CommandTable) -> str:
     for start, end in reversed(cuts):
         text = text[:start] + text[end:]
     return text
+
+
+SUGGEST_FROM_LAST = 5_000  # history entries searched for a suggestion, newest first
+
+
+class RecentHistorySuggest(AutoSuggest):
+    """Suggests the rest of the newest history line that starts with what is typed, looking at the
+    last ``SUGGEST_FROM_LAST`` entries only: prompt_toolkit's own copies and scans the whole history
+    on every key, ~20 ms with 200,000 entries, holding the GIL the screen needs."""
+
+    def get_suggestion(self, buffer: Buffer, document: Document) -> Suggestion | None:
+        text = document.text.rsplit("\n", 1)[-1]
+        if not text.strip():
+            return None
+        strings = buffer.history.get_strings()
+        for string in islice(reversed(strings), SUGGEST_FROM_LAST):
+            for line in reversed(string.splitlines()):
+                if line.startswith(text):
+                    return Suggestion(line[len(text):])
+        return None

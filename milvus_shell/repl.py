@@ -23,7 +23,7 @@ from prompt_toolkit.output import ColorDepth, Output
 from .cancellable import CancellableRunner
 from .commands.spec import Invocation, Kind
 from .errors import ServerError
-from .history import ask_again_for_masked, shell_history
+from .history import RecentHistorySuggest, ask_again_for_masked, shell_history
 from .keys import shell_key_bindings
 from .results import Result
 from .shell import Runner, Shell
@@ -85,7 +85,7 @@ def build_session(
 
 def equip(session: PromptSession[str], shell: Shell, history: History, health: ConnectionHealth) -> None:
     """Attach completion, highlighting, secret masking, suggestions from history and the toolbar."""
-    from prompt_toolkit.auto_suggest import AutoSuggestFromHistory, ThreadedAutoSuggest  # noqa: PLC0415
+    from prompt_toolkit.auto_suggest import ThreadedAutoSuggest  # noqa: PLC0415
     from prompt_toolkit.lexers import PygmentsLexer, SyncFromStart  # noqa: PLC0415
 
     from .completion import ShellCompleter  # noqa: PLC0415
@@ -108,7 +108,7 @@ def equip(session: PromptSession[str], shell: Shell, history: History, health: C
     session.completer = ShellCompleter(table, completion_sources(shell, history))
     session.lexer = PygmentsLexer(partial(ShellLexer, table, registry), syntax_sync=SyncFromStart())
     session.input_processors = [SecretMasker(table)]
-    session.auto_suggest = ThreadedAutoSuggest(AutoSuggestFromHistory())
+    session.auto_suggest = ThreadedAutoSuggest(RecentHistorySuggest())
     session.bottom_toolbar = toolbar
     session.app.invalidate()
 

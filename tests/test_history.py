@@ -180,3 +180,24 @@ def test_history_command_shows_the_recent_commands(private_home):
     out = harness.ok("history 2")
     assert "29 | ping a28" in out and "30 | ping a29" in out and "ping a27" not in out
     harness.close()
+
+
+def test_suggestions_come_from_the_newest_matching_entries():
+    from prompt_toolkit.buffer import Buffer
+    from prompt_toolkit.document import Document
+    from prompt_toolkit.history import InMemoryHistory
+
+    from milvus_shell.history import SUGGEST_FROM_LAST, RecentHistorySuggest
+
+    history = InMemoryHistory()
+    history.append_string("describe ancient_collection")  # beyond the window: not searched
+    for n in range(SUGGEST_FROM_LAST):
+        history.append_string(f"ping alias{n}")
+    history.append_string("connect prod db:19530")
+    history.append_string("connect prod db:19531")
+    buffer = Buffer(history=history)
+    suggest = RecentHistorySuggest()
+    assert suggest.get_suggestion(buffer, Document("connect p")).text == "rod db:19531"
+    assert suggest.get_suggestion(buffer, Document("ping alias4")).text == "999"  # the newest of them
+    assert suggest.get_suggestion(buffer, Document("describe anc")) is None
+    assert suggest.get_suggestion(buffer, Document("   ")) is None
