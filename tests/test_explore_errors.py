@@ -9,15 +9,7 @@ import pytest
 import explore_data as data
 from harness import Harness
 from milvus_shell.cli import main
-from test_explore_commands import connect_line, lite_ready, milvus_ready, server  # noqa: F401 - fixtures
-
-
-@pytest.fixture
-def sh(server):
-    harness = Harness(timeout=10)
-    harness.ok(connect_line(server))
-    yield harness
-    harness.close()
+from test_explore_commands import connect_line, lite_ready, milvus_ready, server, sh  # noqa: F401 - fixtures
 
 
 @pytest.mark.parametrize("line", [
