@@ -137,3 +137,19 @@ class ServerInfo:
     healthy: bool = True
     health: str = ""
     round_trip_ms: float = 0.0
+
+
+@dataclass(frozen=True)
+class CollectionDetails:
+    """Everything ``describe`` shows of one collection. ``statistics_rows`` is the server's estimate
+    (Milvus counts flushed rows only); an exact count needs a loaded collection."""
+
+    info: CollectionInfo
+    indexes: tuple[IndexInfo, ...]
+    partitions: tuple[str, ...]
+    load: LoadInfo
+    statistics_rows: int
+
+
+# Milvus refuses a query whose offset + limit exceeds this (its "max query result window").
+MAX_QUERY_WINDOW = 16384

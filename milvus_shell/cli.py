@@ -8,10 +8,6 @@ import sys
 from typing import Iterable, Iterator, Sequence
 
 from . import __version__
-from .commands import build_table
-from .context import ShellContext
-from .output import Renderer
-from .registry import ConnectionRegistry
 from .settings import FORMATS, Settings
 from .shell import Shell
 
@@ -66,19 +62,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.file is not None and not os.path.isfile(args.file):
         print(f"milvus-shell: cannot read {args.file}: no such file", file=sys.stderr)
         return EXIT_USAGE
-    registry = ConnectionRegistry(timeout=settings.timeout)
-    ctx = ShellContext(registry=registry, settings=settings, table=build_table())
-    shell = Shell(ctx, Renderer(sys.stdout, sys.stderr, color=color))
-    try:
-        if script:
-            if not _connect_first(shell, args):
-                return EXIT_FAILED
-            return run_script(shell, _script_lines(args))
+    if not script:
         from . import repl  # noqa: PLC0415 - prompt_toolkit's application stack only when interactive
 
-        return repl.run(shell, lambda: _connect_first(shell, args))
+        return repl.run(settings, lambda shell: _connect_first(shell, args))
+    from .app import build_shell  # noqa: PLC0415
+
+    shell = build_shell(settings)
+    try:
+        if not _connect_first(shell, args):
+            return EXIT_FAILED
+        return run_script(shell, _script_lines(args))
     finally:
-        registry.close()
+        shell.ctx.registry.close()
 
 
 def _connect_first(shell: Shell, args: argparse.Namespace) -> bool:

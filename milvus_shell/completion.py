@@ -16,9 +16,11 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Se
 from prompt_toolkit.completion import CompleteEvent, Completion, Completer
 from prompt_toolkit.document import Document
 
-from .commands.spec import Command, Kind, Option, Positional
-from .parser import CommandTable, tokenize
-from .word_roles import MAX_COMMAND_WORDS, Param, Role, StatementWords, at_cursor, classify
+from .binder import Role, at_cursor, bind_line
+from .commands.spec import Command, Kind, Option, Param
+from .settings import FORMATS
+from .kinds import source_of
+from .table import MAX_COMMAND_WORDS, CommandTable
 
 if TYPE_CHECKING:
     from .registry import ConnectionRegistry
@@ -56,8 +58,7 @@ class Slot:
         """Values already given for this (repeatable) parameter, so they are not offered twice."""
         if self.param is None:
             return []
-        key = self.param.name if isinstance(self.param, Positional) else self.param.key
-        value = self.given.get(key)
+        value = self.given.get(self.param.key)
         return value if isinstance(value, list) else []
 
 
@@ -67,9 +68,9 @@ ValueSource = Callable[[Slot], Iterable[Union[Candidate, str]]]
 class ShellCompleter(Completer):
     """Command names, the typed command's options, and values by kind from ``sources``."""
 
-    def __init__(self, table: CommandTable, sources: Mapping[Kind, ValueSource] | None = None) -> None:
+    def __init__(self, table: CommandTable, sources: Mapping[str, ValueSource] | None = None) -> None:
         self.table = table
-        self.sources: dict[Kind, ValueSource] = dict(sources or {})
+        self.sources: dict[str, ValueSource] = dict(sources or {})
 
     def get_completions(self, document: Document, complete_event: CompleteEvent) -> Iterator[Completion]:
         text = document.text_before_cursor
@@ -89,8 +90,7 @@ class ShellCompleter(Completer):
                 yield from self._options(command, here.statement.words[:-1], word, start)
             return
         if current.role in (Role.ARGUMENT, Role.VALUE):
-            earlier = StatementWords(command, here.statement.words[:-1]).values()
-            slot = Slot(command, current.param, word, earlier)
+            slot = Slot(command, current.param, word, here.given_before())
             yield from self._values(slot, raw, start)
         offer_options = word == "" and not here.options_closed() and (
             current.role is not Role.VALUE or getattr(current.param, "value_optional", False)
@@ -102,17 +102,8 @@ class ShellCompleter(Completer):
         """The next word of every command name that the words so far begin."""
         if len(before) >= MAX_COMMAND_WORDS or any(t.quoted for t in before) or raw[:1] in ("'", '"'):
             return
-        typed = tuple(t.value.lower() for t in before)
-        k = len(typed)
-        seen: set[str] = set()
-        for cmd in self.table.commands:
-            words = cmd.words
-            if len(words) > k and words[:k] == typed and words[k].startswith(word.lower()):
-                if words[k] in seen:
-                    continue
-                seen.add(words[k])
-                meta = cmd.summary if len(words) == k + 1 else " ".join(words[: k + 1]) + " …"
-                yield Completion(words[k], start, display_meta=meta)
+        for nxt in self.table.next_words([t.value for t in before], word):
+            yield Completion(nxt.word, start, display_meta=nxt.summary)
 
     def _options(self, command: Command, earlier: Sequence[Any], word: str, start: int) -> Iterator[Completion]:
         used = {w.param.name for w in earlier if w.role is Role.OPTION and w.param is not None}
@@ -121,7 +112,8 @@ class ShellCompleter(Completer):
                 yield Completion(opt.name, start, display_meta=opt.help)
 
     def _values(self, slot: Slot, raw: str, start: int) -> Iterator[Completion]:
-        source = self.sources.get(slot.kind) if slot.kind is not None else None
+        name = source_of(slot.kind) if slot.kind is not None else None
+        source = self.sources.get(name) if name is not None else None
         if source is None:
             return
         quote = raw[:1] if raw[:1] in ("'", '"') else ""
@@ -169,14 +161,17 @@ def quote_word(text: str, quote: str = "") -> str:
 
 def default_sources(
     registry: "ConnectionRegistry", table: CommandTable, history: Callable[[], Sequence[str]] = tuple
-) -> dict[Kind, ValueSource]:
-    """The sources for the kinds the shell has: aliases, addresses, paths, choices, command names."""
+) -> dict[str, ValueSource]:
+    """The sources that need no server: aliases, addresses, paths, choices, command names, and the
+    fixed vocabularies (formats, on/off). Server names come from the metadata cache's sources."""
     return {
-        Kind.ALIAS: alias_source(registry),
-        Kind.ADDRESS: address_source(registry, table, history),
-        Kind.PATH: path_source,
-        Kind.CHOICE: choice_source,
-        Kind.COMMAND: command_source(table),
+        "aliases": alias_source(registry),
+        "addresses": address_source(registry, table, history),
+        "paths": path_source,
+        "choices": choice_source,
+        "commands": command_source(table),
+        "formats": lambda slot: FORMATS,
+        "switches": lambda slot: ("on", "off"),
     }
 
 
@@ -205,8 +200,8 @@ def address_source(
         if found is None:
             found = tuple(
                 w.token.value
-                for stmt in tokenize(line, partial=True)
-                for w in classify(stmt.tokens, table).words
+                for bound in bind_line(line, table)
+                for w in bound.words
                 if w.kind is Kind.ADDRESS and w.role in (Role.ARGUMENT, Role.VALUE)
             )
             found_in[line] = found
@@ -260,10 +255,7 @@ def choice_source(slot: Slot) -> Iterator[Candidate]:
 def command_source(table: CommandTable) -> ValueSource:
     """For ``help COMMAND``: the next word of the command names the words so far begin."""
     def candidates(slot: Slot) -> Iterator[Candidate]:
-        typed = tuple(w.lower() for w in slot.given_for_param())
-        k = len(typed)
-        for cmd in table.commands:
-            if len(cmd.words) > k and cmd.words[:k] == typed:
-                yield Candidate(cmd.words[k], cmd.summary if len(cmd.words) == k + 1 else "")
+        for nxt in table.next_words(slot.given_for_param()):
+            yield Candidate(nxt.word, nxt.summary if nxt.command is not None else "")
 
     return candidates

@@ -10,8 +10,22 @@ from .settings import Settings
 
 if TYPE_CHECKING:
     from .metadata import MetadataCache
-    from .parser import CommandTable
     from .registry import ConnectionRegistry
+    from .session_api import ServerSession
+    from .table import CommandTable
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """What the shell asks before a destructive command: what will be lost, and where.
+
+    ``typed`` is a name the person must type back (dropping a collection or a database); otherwise
+    a yes is enough."""
+
+    loss: str
+    alias: str
+    address: str
+    typed: str | None = None
 
 
 @dataclass
@@ -21,6 +35,8 @@ class ShellContext:
     table: "CommandTable"
     # Asks for a secret without echo; None when there is no terminal to ask on.
     ask_secret: Callable[[str], str] | None = None
+    # Asks before a destructive command; None when there is no one to ask (scripts: --yes or refused).
+    confirm: Callable[[Confirmation], bool] | None = None
     environ: Mapping[str, str] = field(default_factory=lambda: os.environ)
     # Server names for completion, filled in the background (metadata.py); built from the registry.
     metadata: "MetadataCache | None" = None
@@ -32,3 +48,11 @@ class ShellContext:
             from .metadata import MetadataCache  # noqa: PLC0415 - metadata imports the command spec
 
             self.metadata = MetadataCache(self.registry)
+
+    def session(self, alias: str | None = None) -> "ServerSession":
+        """The live session of ``alias`` (default: the active one), or a UsageError saying why not."""
+        return self.registry.session(alias)[1]
+
+    def active(self) -> tuple[str, "ServerSession"]:
+        """The active alias and its live session."""
+        return self.registry.session()

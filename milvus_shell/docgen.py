@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .commands import build_table
-from .parser import CommandTable
+from .table import CommandTable
 
 
 def _cell(text: str) -> str:

@@ -49,3 +49,10 @@ class Cancelled(ShellError):
 
     def __init__(self) -> None:
         super().__init__("cancelled")
+
+
+class Declined(ShellError):
+    """The person did not confirm a destructive command; nothing was changed."""
+
+    def __init__(self) -> None:
+        super().__init__("not confirmed; nothing changed")

@@ -9,7 +9,7 @@ flagged as an error while it is the beginning of something valid.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Iterator
 
 from prompt_toolkit.layout.utils import explode_text_fragments
 from prompt_toolkit.layout.processors import Processor, Transformation, TransformationInput
@@ -17,10 +17,11 @@ from pygments.lexer import Lexer
 from pygments.token import Comment, Error, Keyword, Name, Number, Punctuation, String, Text, Whitespace
 from pygments.token import _TokenType
 
+from .binder import Bound, Role, Word, bind_line
 from .commands.spec import Kind
-from .parser import CommandTable, tokenize
+from .kinds import style_of
 from .parser import secret_spans
-from .word_roles import Role, StatementWords, Word, classify
+from .table import CommandTable
 
 if TYPE_CHECKING:
     from .registry import ConnectionRegistry
@@ -29,15 +30,14 @@ ActiveAlias = Name.Alias.Active
 KnownAlias = Name.Alias.Known
 UnknownAlias = Name.Alias.Unknown
 
-# How the value of each kind looks; kinds not listed are plain names.
-KIND_TOKENS: dict[Kind, _TokenType] = {
-    Kind.NUMBER: Number,
-    Kind.CHOICE: Name.Constant,
-    Kind.ADDRESS: String,
-    Kind.PATH: String,
-    Kind.SECRET: String,
-    Kind.TEXT: String,
-    Kind.COMMAND: Keyword,
+# How each style of the kinds table (kinds.py) looks.
+STYLE_TOKENS: dict[str, _TokenType] = {
+    "name": Name,
+    "alias": Name,  # aliases are told apart by the registry (_alias_token)
+    "number": Number,
+    "constant": Name.Constant,
+    "string": String,
+    "keyword": Keyword,
 }
 
 
@@ -50,19 +50,16 @@ class ShellLexer(Lexer):
         self,
         table: CommandTable,
         registry: "ConnectionRegistry | None" = None,
-        kind_tokens: Mapping[Kind, _TokenType] | None = None,
         **options: Any,
     ) -> None:
         super().__init__(**options)
         self.table = table
         self.registry = registry
-        self.kind_tokens = dict(KIND_TOKENS if kind_tokens is None else kind_tokens)
 
     def get_tokens_unprocessed(self, text: str) -> Iterator[tuple[int, _TokenType, str]]:
         aliases = self._aliases()
         spans: list[tuple[int, int, _TokenType]] = []
-        for statement in tokenize(text, partial=True):
-            words = classify(statement.tokens, self.table)
+        for words in bind_line(text, self.table):
             for word in words.words:
                 at_end = word.token.end == len(text)
                 spans.append((word.token.start, word.token.end, self._token(word, words, aliases, at_end)))
@@ -79,14 +76,14 @@ class ShellLexer(Lexer):
         return self.registry.active, frozenset(self.registry.aliases())
 
     def _token(
-        self, word: Word, words: StatementWords, aliases: tuple[str | None, frozenset[str]], at_end: bool
+        self, word: Word, words: Bound, aliases: tuple[str | None, frozenset[str]], at_end: bool
     ) -> _TokenType:
         role, value = word.role, word.token.value
         if role in (Role.COMMAND, Role.COMMAND_PREFIX):
             return Keyword
         if role is Role.UNKNOWN_COMMAND:
             typed = [w.token.value for w in words.words if w.role is Role.COMMAND_PREFIX]
-            return Text if at_end and self._begins_command(typed, value) else Error
+            return Text if at_end and self.table.begins(typed, value) else Error
         if role in (Role.OPTION, Role.END_OF_OPTIONS):
             return Name.Attribute
         if role is Role.UNKNOWN_OPTION:
@@ -99,15 +96,7 @@ class ShellLexer(Lexer):
             return self._alias_token(word, aliases, at_end)
         if word.token.quoted:
             return String
-        return self.kind_tokens.get(kind, Name) if kind is not None else Text
-
-    def _begins_command(self, typed: list[str], partial: str) -> bool:
-        k = len(typed)
-        low = tuple(w.lower() for w in typed)
-        return any(
-            len(c.words) > k and c.words[:k] == low and c.words[k].startswith(partial.lower())
-            for c in self.table.commands
-        )
+        return STYLE_TOKENS[style_of(kind)] if kind is not None else Text
 
     def _alias_token(self, word: Word, aliases: tuple[str | None, frozenset[str]], at_end: bool) -> _TokenType:
         active, known = aliases

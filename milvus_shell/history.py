@@ -19,7 +19,8 @@ from prompt_toolkit.buffer import Buffer
 from prompt_toolkit.document import Document
 from prompt_toolkit.history import History, ThreadedHistory
 
-from .parser import SECRET_MASK, CommandTable, redact, tokenize
+from .parser import SECRET_MASK, redact
+from .table import CommandTable
 from .paths import private_dir, state_dir
 
 FILE_NAME = "history"
@@ -133,11 +134,11 @@ def ask_again_for_masked(text: str, table: CommandTable) -> str:
     Only for secret options whose value is optional (``--password``); others keep the mask and fail
     as any wrong secret would.
     """
-    from .word_roles import Role, classify  # noqa: PLC0415 - not needed before the first prompt
+    from .binder import Role, bind_line  # noqa: PLC0415 - not needed before the first prompt
 
     cuts: list[tuple[int, int]] = []
-    for statement in tokenize(text, partial=True):
-        words = classify(statement.tokens, table).words
+    for bound in bind_line(text, table):
+        words = bound.words
         for option, value in zip(words, words[1:]):
             param = value.param
             if (

@@ -9,18 +9,17 @@ toolbar shows ``refreshing``.
 from __future__ import annotations
 
 import bisect
-import importlib
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
-from .commands.spec import Kind
+from .commands.spec import Effect, Kind
 from .errors import ShellError
-from .settings import FORMATS
 
 if TYPE_CHECKING:
     from .registry import ConnectionRegistry
+    from .session_api import ServerSession
 
 DETAIL_LIMIT = 50  # collections whose fields, partitions and indexes are fetched eagerly
 
@@ -50,11 +49,8 @@ EMPTY = Snapshot()
 class MetadataCache:
     """Per-alias snapshots of server names, refreshed by background threads."""
 
-    def __init__(self, registry: "ConnectionRegistry",
-                 explore_loader: Callable[[], Any] | None = None,
-                 detail_limit: int = DETAIL_LIMIT) -> None:
+    def __init__(self, registry: "ConnectionRegistry", detail_limit: int = DETAIL_LIMIT) -> None:
         self._registry = registry
-        self._explore_loader = explore_loader or (lambda: importlib.import_module("milvus_shell.backend.explore"))
         self.detail_limit = detail_limit
         self._lock = threading.Lock()
         self._snapshots: dict[str, Snapshot] = {}
@@ -104,8 +100,8 @@ class MetadataCache:
         end = bisect.bisect_left(names, prefix + "\U0010ffff")
         return list(names[start:end])
 
-    def completion_sources(self) -> dict[Kind, Callable[[Any], Iterable[str]]]:
-        """Value sources for the completer (completion.py's Slot in, names out), by kind."""
+    def completion_sources(self) -> dict[str, Callable[[Any], Iterable[str]]]:
+        """Value sources for the completer (completion.py's Slot in, names out), by source name."""
         def database(slot: Any) -> Iterable[str]:
             return self.names(None, Kind.DATABASE)
 
@@ -131,13 +127,11 @@ class MetadataCache:
             return source
 
         return {
-            Kind.DATABASE: database,
-            Kind.COLLECTION: collection,
-            Kind.FIELD: of_collection(Kind.FIELD),
-            Kind.PARTITION: of_collection(Kind.PARTITION),
-            Kind.INDEX: of_collection(Kind.INDEX),
-            Kind.FORMAT: lambda slot: FORMATS,
-            Kind.SWITCH: lambda slot: ("on", "off"),
+            "databases": database,
+            "collections": collection,
+            "fields": of_collection(Kind.FIELD),
+            "partitions": of_collection(Kind.PARTITION),
+            "indexes": of_collection(Kind.INDEX),
         }
 
     # -- refreshing ---------------------------------------------------------------------------------
@@ -172,16 +166,30 @@ class MetadataCache:
         thread.start()
         self._changed()
 
+    def changed(self, alias: str | None, effects: Iterable[Effect], collection: str | None = None) -> None:
+        """A command changed ``effects`` on ``alias``'s server (default: the active one): refresh that
+        part of the names, in the background. Users and roles are not cached: nothing to do."""
+        name = alias or self._registry.active
+        effects = set(effects)
+        if name is None:
+            return
+        if effects & {Effect.DATABASES, Effect.COLLECTIONS, Effect.ALIASES}:
+            self.refresh(name)
+        elif collection and effects & {Effect.FIELDS, Effect.INDEXES, Effect.PARTITIONS}:
+            with self._lock:
+                snap = self._snapshots.get(name)
+                if snap is not None and collection in snap.details:
+                    details = {k: v for k, v in snap.details.items() if k != collection}
+                    self._snapshots[name] = replace(snap, details=details)
+            self.want(name, collection)
+
     def remember(self, alias: str, collection: str, names: CollectionNames) -> None:
         """A command learned a collection's fields, partitions and indexes: keep them."""
         with self._lock:
             snap = self._snapshots.get(alias)
             if snap is None:
                 return
-            details = dict(snap.details)
-            details[collection] = names
-            self._snapshots[alias] = Snapshot(snap.database, snap.databases, snap.collections, details,
-                                              snap.taken_at, snap.error)
+            self._snapshots[alias] = replace(snap, details={**snap.details, collection: names})
 
     def want(self, alias: str | None, collection: str) -> None:
         """The completer lacks ``collection``'s field names (beyond DETAIL_LIMIT): fetch them, in the background."""
@@ -199,7 +207,7 @@ class MetadataCache:
     def _fetch_one(self, alias: str, collection: str) -> None:
         try:
             _, session = self._registry.session(alias)
-            self.remember(alias, collection, collection_names(self._explore_loader(), session, collection))
+            self.remember(alias, collection, collection_names(session, collection))
         except Exception:  # noqa: BLE001 - completion just stays without these names
             pass
         finally:
@@ -229,8 +237,7 @@ class MetadataCache:
                 source, snap = None, None
                 with self._lock:
                     old = self._snapshots.get(alias, EMPTY)
-                    self._snapshots[alias] = Snapshot(old.database, old.databases, old.collections,
-                                                      old.details, old.taken_at, str(exc))
+                    self._snapshots[alias] = replace(old, error=str(exc))
             with self._lock:
                 if snap is not None:
                     self._snapshots[alias] = snap
@@ -244,17 +251,16 @@ class MetadataCache:
 
     def _load(self, alias: str) -> tuple[int, Snapshot]:
         _, session = self._registry.session(alias)
-        explore = self._explore_loader()
-        databases = tuple(sorted(explore.list_databases(session)))
-        collections = explore.list_collections(session)
+        databases = tuple(sorted(session.list_databases()))
+        collections = session.list_collections()
         try:
-            aliases = [a for a, _ in explore.list_aliases(session)]
+            aliases = [a for a, _ in session.list_aliases()]
         except ShellError:  # not every server lists aliases; collections are what matters
             aliases = []
         details: dict[str, CollectionNames] = {}
         for name in collections[: self.detail_limit]:
             try:
-                details[name] = collection_names(explore, session, name)
+                details[name] = collection_names(session, name)
             except ShellError:  # dropped meanwhile, say
                 continue
         snap = Snapshot(
@@ -275,10 +281,10 @@ class MetadataCache:
                 pass
 
 
-def collection_names(explore: Any, session: Any, collection: str) -> CollectionNames:
-    info = explore.describe_collection(session, collection)
+def collection_names(session: "ServerSession", collection: str) -> CollectionNames:
+    info = session.describe_collection(collection)
     return CollectionNames(
         fields=tuple(sorted(info.field_names())),
-        partitions=tuple(sorted(explore.list_partitions(session, collection))),
-        indexes=tuple(sorted(i.name for i in explore.list_indexes(session, collection))),
+        partitions=tuple(sorted(session.list_partitions(collection))),
+        indexes=tuple(sorted(i.name for i in session.list_indexes(collection))),
     )

@@ -10,22 +10,13 @@ import importlib
 import threading
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any, Callable, Protocol
+from typing import TYPE_CHECKING, Any, Callable
 
 from .connection import ConnectInfo, ConnectionSettings, ConnectionView, PingInfo
 from .errors import UsageError
 
-
-class Session(Protocol):
-    """What the registry needs of a backend session (see backend.Session)."""
-
-    server_version: str
-    database: str
-    round_trip_ms: float
-
-    def ping(self) -> PingInfo: ...
-
-    def close(self, stop_embedded: bool = True) -> None: ...
+if TYPE_CHECKING:
+    from .session_api import ServerSession
 
 
 BackendLoader = Callable[[], Any]
@@ -97,7 +88,7 @@ class ConnectionRegistry:
             server_version=live.server_version if live else "",
         )
 
-    def session(self, alias: str | None = None) -> tuple[str, Any]:
+    def session(self, alias: str | None = None) -> tuple[str, "ServerSession"]:
         """The live session of ``alias`` (default: the active one), or a UsageError saying why not."""
         with self._lock:
             name = alias or self._active

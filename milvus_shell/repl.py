@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import getpass
 import importlib
+import sys
 import threading
 from functools import partial
 from typing import Any, Callable, Mapping
@@ -20,12 +21,16 @@ from prompt_toolkit.history import History
 from prompt_toolkit.input import Input
 from prompt_toolkit.output import ColorDepth, Output
 
+from .app import build_shell
 from .cancellable import CancellableRunner
-from .commands.spec import Invocation, Kind
+from .commands.spec import Invocation
+from .context import Confirmation
 from .errors import ServerError
 from .history import RecentHistorySuggest, ask_again_for_masked, shell_history
 from .keys import shell_key_bindings
+from .registry import ConnectionRegistry
 from .results import Result
+from .settings import Settings
 from .shell import Runner, Shell
 from .status import ConnectionHealth, Fragments, prompt_fragments
 from .styles import shell_style
@@ -39,7 +44,21 @@ def ask_secret(message: str) -> str:
         return ""
 
 
-def completion_sources(shell: Shell, history: History) -> Mapping[Kind, Any]:
+def confirm_at_terminal(question: Confirmation, ask: Callable[[str], str] = input) -> bool:
+    """Ask before a destructive command: what will be lost, on which alias and server. A yes, or the
+    name typed back when ``question.typed`` asks for it; anything else (Ctrl-D too) is a no."""
+    where = f" on {question.alias} ({question.address})" if question.alias else ""
+    print(f"This will {question.loss}{where}.", file=sys.stderr)
+    try:
+        if question.typed is not None:
+            answer = ask(f"Type {question.typed!r} to confirm, anything else to keep it: ")
+            return answer.strip() == question.typed
+        return ask("Go ahead? [y/N] ").strip().lower() in ("y", "yes")
+    except EOFError:
+        return False
+
+
+def completion_sources(shell: Shell, history: History) -> Mapping[str, Any]:
     """The shell's value sources, plus any the metadata cache offers (its ``completion_sources()``)."""
     from .completion import default_sources  # noqa: PLC0415
 
@@ -131,9 +150,8 @@ def after_first_paint(session: PromptSession[str], shell: Shell, history: Histor
     return lambda: get_app().loop.call_soon(then)
 
 
-def tracked(runner: CancellableRunner, health: ConnectionHealth, shell: Shell) -> Runner:
+def tracked(runner: CancellableRunner, health: ConnectionHealth, registry: ConnectionRegistry) -> Runner:
     """Run each handler through ``runner``; note which alias stopped answering, or answered again."""
-    registry = shell.ctx.registry
 
     def run(inv: Invocation, call: Callable[[], Result]) -> Result:
         named = inv.arg("ALIAS")
@@ -150,37 +168,48 @@ def tracked(runner: CancellableRunner, health: ConnectionHealth, shell: Shell) -
     return run
 
 
-def run(shell: Shell, before_first_prompt: Callable[[], bool]) -> int:
-    ctx = shell.ctx
+def interactive_shell(settings: Settings) -> tuple[Shell, ConnectionHealth]:
+    """The shell the prompt drives: handlers on a cancellable worker thread, questions and progress
+    drawn by the main thread, aliases that stop answering noticed."""
     runner = CancellableRunner()
-    health = ConnectionHealth(check=ctx.registry.ping, is_live=ctx.registry.is_connected)
-    shell.runner = tracked(runner, health, shell)
-    ctx.ask_secret = runner.on_main_thread(ask_secret)
-    # Progress lines are drawn by the main thread; a command abandoned by Ctrl-C gets Cancelled at its
-    # next report instead of drawing over the prompt (a long `load` polls and reports).
-    ctx.progress = runner.on_main_thread(ctx.progress)
-    before_first_prompt()
-    history = shell_history(ctx.environ, ctx.table)
-    session = build_session(shell, history, health, equipped=False)
-    first: Callable[[], None] | None = after_first_paint(session, shell, history, health)
+    registry = ConnectionRegistry(timeout=settings.timeout)
+    health = ConnectionHealth(check=registry.ping, is_live=registry.is_connected)
+    # A command abandoned by Ctrl-C gets Cancelled at its next progress report (a long `load` polls)
+    # instead of drawing over the prompt: on_main_thread refuses a worker that was abandoned.
+    shell = build_shell(settings, registry=registry, runner=tracked(runner, health, registry),
+                        ask_secret=ask_secret, confirm=confirm_at_terminal, on_main_thread=runner.on_main_thread)
+    return shell, health
+
+
+def run(settings: Settings, before_first_prompt: Callable[[Shell], bool]) -> int:
+    shell, health = interactive_shell(settings)
+    ctx = shell.ctx
     try:
-        while True:
-            try:
-                text = session.prompt(pre_run=first)
-            except KeyboardInterrupt:
-                continue
-            except EOFError:
-                return 0
-            finally:
-                first = None
-            if not text.strip():
-                continue
-            try:
-                outcome = shell.run_line(ask_again_for_masked(text, ctx.table))
-            except KeyboardInterrupt:  # between two commands of a line, or while printing
-                shell.renderer.error("cancelled")
-                continue
-            if outcome.exit_code is not None:
-                return outcome.exit_code
+        before_first_prompt(shell)
+        history = shell_history(ctx.environ, ctx.table)
+        session = build_session(shell, history, health, equipped=False)
+        return _loop(shell, session, after_first_paint(session, shell, history, health))
     finally:
         health.close()
+        ctx.registry.close()
+
+
+def _loop(shell: Shell, session: PromptSession[str], first: Callable[[], None] | None) -> int:
+    while True:
+        try:
+            text = session.prompt(pre_run=first)
+        except KeyboardInterrupt:
+            continue
+        except EOFError:
+            return 0
+        finally:
+            first = None
+        if not text.strip():
+            continue
+        try:
+            outcome = shell.run_line(ask_again_for_masked(text, shell.ctx.table))
+        except KeyboardInterrupt:  # between two commands of a line, or while printing
+            shell.renderer.error("cancelled")
+            continue
+        if outcome.exit_code is not None:
+            return outcome.exit_code

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 from .commands.spec import Invocation
-from .context import ShellContext
-from .errors import ParseError, ShellError
+from .context import Confirmation, ShellContext
+from .errors import Declined, ParseError, ShellError, UsageError
 from .output import Renderer
 from .parser import parse_line
 from .results import Exit, Group, Message, Result
@@ -29,11 +29,10 @@ Runner = Callable[[Invocation, Callable[[], Result]], Result]
 class Shell:
     """The part shared by the interactive and the script modes."""
 
-    def __init__(self, ctx: ShellContext, renderer: Renderer) -> None:
+    def __init__(self, ctx: ShellContext, renderer: Renderer, runner: Runner | None = None) -> None:
         self.ctx = ctx
         self.renderer = renderer
-        ctx.progress = renderer.progress
-        self.runner: Runner | None = None
+        self.runner = runner
 
     def run_line(self, text: str, where: str = "") -> LineOutcome:
         """Run every command on the line; stop at the first failure. ``where`` prefixes errors."""
@@ -81,10 +80,32 @@ class Shell:
         return fmt
 
     def execute(self, inv: Invocation) -> Result:
+        """Confirm a destructive command, run its handler, then refresh what it declared it changes."""
         def call() -> Result:
+            self.confirm(inv)
             return inv.command.handler(self.ctx, inv)
 
-        return call() if self.runner is None else self.runner(inv, call)
+        result = call() if self.runner is None else self.runner(inv, call)
+        if inv.command.changes and self.ctx.settings.interactive:
+            self.ctx.metadata.changed(None, inv.command.changes, inv.arg("COLLECTION"))
+        return result
+
+    def confirm(self, inv: Invocation) -> None:
+        """Ask before a destructive command (its ``destroys`` sentence names the loss); a script, which
+        cannot be asked, must say --yes. Raises when the answer is not yes: nothing has changed."""
+        command = inv.command
+        if command.destroys is None or inv.opt("yes"):
+            return
+        loss = command.destroys(self.ctx, inv)
+        if self.ctx.confirm is None:
+            raise UsageError(f"refusing to {loss} without --yes: a script cannot be asked",
+                             f"add --yes to {command.name} when you mean it")
+        registry = self.ctx.registry
+        view = registry.view(registry.active) if registry.active else None
+        typed = inv.arg(command.confirm_by_typing) if command.confirm_by_typing else None
+        question = Confirmation(loss, view.alias if view else "", view.address if view else "", typed)
+        if not self.ctx.confirm(question):
+            raise Declined()
 
     def report_parse_error(self, text: str, exc: ParseError, where: str) -> None:
         message = f"{where}{exc.reason}"

@@ -8,8 +8,7 @@ import threading
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from .addresses import DEFAULT_PORT
-from .commands.spec import Command
-from .parser import CommandTable
+from .table import CommandTable
 
 if TYPE_CHECKING:
     from .registry import ConnectionRegistry
@@ -129,19 +128,9 @@ def state_fragments(registry: "ConnectionRegistry", health: ConnectionHealth) ->
     return [("class:bottom-toolbar.state.connected", f" {active}: connected · {count} ")]
 
 
-def syntax_parts(command: Command) -> list[tuple[object, str]]:
-    """``command.syntax()`` cut into (parameter or None, text) parts, so one part can be marked."""
-    parts: list[tuple[object, str]] = [(None, command.name)]
-    for pos in command.positionals:
-        meta = pos.name + (" ..." if pos.repeat else "")
-        parts.append((pos, meta if pos.required else f"[{meta}]"))
-    parts += [(opt, opt.syntax()) for opt in command.options]
-    return parts
-
-
 def syntax_fragments(text: str, table: CommandTable, width: int) -> Fragments:
     """The syntax of the command being typed, the parameter at the cursor marked, fitted to ``width``."""
-    from .word_roles import Role, at_cursor  # noqa: PLC0415 - the toolbar comes after the first paint
+    from .binder import Role, at_cursor  # noqa: PLC0415 - the toolbar comes after the first paint
 
     here = at_cursor(text, table)
     if here is None or here.statement.command is None:
@@ -152,7 +141,7 @@ def syntax_fragments(text: str, table: CommandTable, width: int) -> Fragments:
         typed = here.current.token.value
         fits = [o for o in command.options if o.name.startswith(typed)]
         current = fits[0] if len(fits) == 1 else None
-    parts = syntax_parts(command)
+    parts = command.syntax_parts()
     marked = next((i for i, (param, _) in enumerate(parts) if param is not None and param is current), None)
     first = _first_shown(parts, marked, width)
     fragments: Fragments = [("", "… ")] if first > 0 else []

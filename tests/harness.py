@@ -1,34 +1,38 @@
-"""Drive the shell in-process: a Shell with its own registry, output captured per line."""
+"""Drive the shell in-process: a shell from the composition root, output captured per line."""
 
 from __future__ import annotations
 
 import io
 from typing import Callable, Mapping
 
-from milvus_shell.commands import build_table
-from milvus_shell.context import ShellContext
-from milvus_shell.output import Renderer
-from milvus_shell.registry import ConnectionRegistry
+from milvus_shell.app import build_shell
+from milvus_shell.context import Confirmation
 from milvus_shell.settings import Settings
-from milvus_shell.shell import Shell
 
 
 class Harness:
     """One shell session. ``run`` returns (ok, stdout, stderr) of a line; ``transcript`` keeps all."""
 
     def __init__(self, environ: Mapping[str, str] | None = None, timeout: float = 10.0,
-                 ask_secret: Callable[[str], str] | None = None) -> None:
-        self.registry = ConnectionRegistry(timeout=timeout)
-        self.ctx = ShellContext(self.registry, Settings(timeout=timeout), build_table(),
-                                ask_secret=ask_secret, environ=dict(environ or {}))
+                 ask_secret: Callable[[str], str] | None = None,
+                 confirm: Callable[[Confirmation], bool] | None = None,
+                 settings: Settings | None = None, **shell_options) -> None:
+        self.out, self.err = io.StringIO(), io.StringIO()
+        self.shell = build_shell(settings or Settings(timeout=timeout, color=False), out=self.out, err=self.err,
+                                 environ=dict(environ or {}), ask_secret=ask_secret, confirm=confirm, width=200,
+                                 **shell_options)
+        self.ctx = self.shell.ctx
+        self.registry = self.ctx.registry
         self.transcript: list[str] = []
 
     def run(self, line: str) -> tuple[bool, str, str]:
-        out, err = io.StringIO(), io.StringIO()
-        shell = Shell(self.ctx, Renderer(out, err, width=200))
-        outcome = shell.run_line(line)
-        self.transcript += [line, out.getvalue(), err.getvalue()]
-        return outcome.ok, out.getvalue(), err.getvalue()
+        for buffer in (self.out, self.err):
+            buffer.seek(0)
+            buffer.truncate()
+        outcome = self.shell.run_line(line)
+        out, err = self.out.getvalue(), self.err.getvalue()
+        self.transcript += [line, out, err]
+        return outcome.ok, out, err
 
     def ok(self, line: str) -> str:
         ok, out, err = self.run(line)

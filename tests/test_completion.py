@@ -14,7 +14,8 @@ from fake_sessions import fake_registry
 from milvus_shell.commands import build_table
 from milvus_shell.commands.spec import Command, Kind, Option, Positional
 from milvus_shell.completion import Candidate, ShellCompleter, default_sources, quote_word
-from milvus_shell.parser import CommandTable, tokenize
+from milvus_shell.table import CommandTable
+from milvus_shell.tokens import tokenize
 
 
 def complete(completer: ShellCompleter, text: str) -> list[str]:
@@ -206,7 +207,7 @@ def test_pluggable_source_sees_the_other_values_given(grammar):
         seen.append((slot.command.name, slot.param.name, slot.word, dict(slot.given)))
         return [Candidate("title", "VarChar"), Candidate("year", "Int64"), "vector"]
 
-    completer.sources[Kind.TEXT] = fields
+    completer.sources["text"] = fields
     assert complete(completer, "query books --format json --fields t") == ["title"]
     assert seen == [("query", "--fields", "t", {"COLLECTION": "books", "format": "json"})]
     assert complete(completer, "query books --fields ea") == ["year"]  # containing, after prefix
@@ -215,7 +216,7 @@ def test_pluggable_source_sees_the_other_values_given(grammar):
 
 def test_candidates_that_need_quotes_are_quoted(grammar):
     _, completer = grammar
-    completer.sources[Kind.WORD] = lambda slot: ["my books", "it's", "plain"]
+    completer.sources["words"] = lambda slot: ["my books", "it's", "plain"]
     assert complete(completer, "query ")[:3] == ["'my books'", '"it\'s"', "plain"]
     assert complete(completer, "query 'my") == ["'my books'"]
     assert complete(completer, 'query "my') == ['"my books"']
@@ -251,7 +252,7 @@ def test_completion_reads_no_session(registry, table):
 def test_many_candidates(grammar):
     _, completer = grammar
     names = [f"collection_{i:05d}" for i in range(10_000)] * 2  # duplicates are offered once
-    completer.sources[Kind.WORD] = lambda slot: names
+    completer.sources["words"] = lambda slot: names
     offered = complete(completer, "query ")
     assert len(offered) == 1000 + 3  # the first thousand, and the options: typing more narrows it
     assert offered[:2] == ["collection_00000", "collection_00001"]

@@ -16,13 +16,11 @@ from prompt_toolkit.output import ColorDepth, DummyOutput
 from prompt_toolkit.output.vt100 import Vt100_Output
 
 from fake_sessions import fake_registry
+from milvus_shell.app import build_shell
 from milvus_shell.cancellable import CancellableRunner
-from milvus_shell.commands import build_table
-from milvus_shell.context import ShellContext
 from milvus_shell.errors import Cancelled
 from milvus_shell.history import PrivateFileHistory, ShellHistory
 from milvus_shell.parser import redact
-from milvus_shell.output import Renderer
 from milvus_shell.repl import build_session
 from milvus_shell.settings import Settings
 from milvus_shell.shell import Shell
@@ -36,9 +34,8 @@ CTRL_C, CTRL_D, CTRL_L, CTRL_R = "\x03", "\x04", "\x0c", "\x12"
 def shell(tmp_path):
     registry = fake_registry(connected={"prod": "localhost:19530", "dev": "localhost:19531"},
                              disconnected={"old": "localhost:19532"}, active="prod")
-    ctx = ShellContext(registry=registry, settings=Settings(interactive=True), table=build_table(),
-                       environ={"HOME": str(tmp_path)})
-    yield Shell(ctx, Renderer(io.StringIO(), io.StringIO()))
+    yield build_shell(Settings(interactive=True), out=io.StringIO(), err=io.StringIO(), registry=registry,
+                      environ={"HOME": str(tmp_path)})
     registry.close()
 
 

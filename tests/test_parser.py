@@ -4,7 +4,8 @@ import pytest
 
 from milvus_shell.commands import build_table
 from milvus_shell.errors import ParseError
-from milvus_shell.parser import parse_line, redact, secret_spans, tokenize
+from milvus_shell.parser import parse_line, redact, secret_spans
+from milvus_shell.tokens import tokenize
 
 TABLE = build_table()
 

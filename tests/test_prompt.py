@@ -13,7 +13,6 @@ from milvus_shell.status import (
     ConnectionHealth,
     prompt_fragments,
     short_where,
-    syntax_parts,
     toolbar_fragments,
 )
 
@@ -73,9 +72,11 @@ def test_a_long_syntax_scrolls_to_the_word_being_typed():
     assert ("class:bottom-toolbar.syntax.current", "[--lite DIR]") in fragments
 
 
-def test_syntax_parts_join_to_the_commands_syntax():
+def test_syntax_parts_name_every_parameter_once_in_declaration_order():
     for command in build_table().commands:
-        assert " ".join(part for _, part in syntax_parts(command)) == command.syntax()
+        params = [param for param, _ in command.syntax_parts()[1:]]
+        assert params == list(command.positionals) + list(command.options)
+        assert command.syntax_parts()[0] == (None, command.name)
 
 
 def test_lost_is_marked_by_no_answer_only_and_cleared_when_it_answers_again():

@@ -21,6 +21,8 @@ from pymilvus import __version__ as pymilvus_version  # noqa: E402
 from pymilvus.exceptions import MilvusException  # noqa: E402
 
 from . import lite  # noqa: E402
+from .data import DataOps  # noqa: E402
+from .explore import ExploreOps  # noqa: E402
 from .wording import looks_unsupported, milvus_kind, server_shown  # noqa: E402
 from ..connection import ConnectionSettings, PingInfo  # noqa: E402
 from ..errors import ConnectFailed, ServerError, ShellError, UsageError  # noqa: E402
@@ -138,8 +140,11 @@ def _client_kwargs(settings: ConnectionSettings, connect_timeout: float) -> dict
     return kwargs
 
 
-class Session:
-    """One alias's live connection: a dedicated MilvusClient and the facts learned when connecting."""
+class Session(ExploreOps, DataOps):
+    """One alias's live connection: a dedicated MilvusClient and the facts learned when connecting.
+
+    Its methods are the server operations (see session_api.ServerSession for the whole list); each
+    is bounded by the session's timeout and raises only the shell's own errors."""
 
     def __init__(self, client: Any, settings: ConnectionSettings, timeout: float, uri: str) -> None:
         self.client = client

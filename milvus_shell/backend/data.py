@@ -1,59 +1,24 @@
-"""Reading data: count, query (a page, or a stream through a query iterator), get, search.
+"""Reading data: count, query (a page, or a stream through a query iterator), get, search; the
+methods of DataOps become methods of backend.Session.
 
 Rows come back as plain dicts of plain values (bytes as they are; the renderer shows them as hex).
 """
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
-from . import Session
 from .explore import about
 
-# Milvus refuses a query whose offset + limit exceeds this (its "max query result window").
-MAX_QUERY_WINDOW = 16384
+if TYPE_CHECKING:
+    from . import Session
 
-
-def count(session: Session, collection: str, filter_expr: str = "") -> int:
-    with about(session, collection, filter_expr):
-        rows = session.call(session.client.query, collection, filter=filter_expr, output_fields=["count(*)"])
-    return int(rows[0]["count(*)"]) if rows else 0
-
-
-def query(session: Session, collection: str, filter_expr: str, fields: Sequence[str] | None,
-          limit: int, offset: int = 0, partitions: Sequence[str] | None = None) -> list[dict[str, Any]]:
-    """At most ``limit`` rows after ``offset`` (offset + limit <= MAX_QUERY_WINDOW)."""
-    with about(session, collection, filter_expr):
-        rows = session.call(
-            session.client.query, collection, filter=filter_expr, output_fields=list(fields or ["*"]),
-            limit=limit, offset=offset, partition_names=list(partitions) if partitions else None,
-        )
-    return [_plain(r) for r in rows]
-
-
-def query_batches(session: Session, collection: str, filter_expr: str, fields: Sequence[str] | None,
-                  batch_size: int, limit: int | None = None, offset: int = 0,
-                  partitions: Sequence[str] | None = None) -> "RowStream":
-    """Rows in batches through a server-side query iterator; every batch call has the timeout."""
-    kwargs: dict[str, Any] = {
-        "batch_size": batch_size,
-        "filter": filter_expr,
-        "output_fields": list(fields or ["*"]),
-        "partition_names": list(partitions) if partitions else None,
-    }
-    if limit is not None:
-        kwargs["limit"] = limit
-    if offset:
-        kwargs["offset"] = offset
-    with about(session, collection, filter_expr):
-        iterator = session.call(session.client.query_iterator, collection, **kwargs)
-    return RowStream(session, collection, filter_expr, iterator)
 
 
 class RowStream:
     """Batches of row dicts from a pymilvus QueryIterator; ``close`` frees it (idempotent)."""
 
-    def __init__(self, session: Session, collection: str, filter_expr: str, iterator: Any) -> None:
+    def __init__(self, session: "Session", collection: str, filter_expr: str, iterator: Any) -> None:
         self._session = session
         self._collection = collection
         self._filter = filter_expr
@@ -85,25 +50,6 @@ class RowStream:
                 pass
 
 
-def get(session: Session, collection: str, ids: Sequence[Any], fields: Sequence[str] | None) -> list[dict[str, Any]]:
-    with about(session, collection):
-        rows = session.call(session.client.get, collection, list(ids), output_fields=list(fields or ["*"]))
-    return [_plain(r) for r in rows]
-
-
-def search(session: Session, collection: str, vectors: Sequence[Sequence[float]], field: str, limit: int,
-           filter_expr: str, fields: Sequence[str], params: dict[str, Any],
-           partitions: Sequence[str] | None = None) -> list[list[dict[str, Any]]]:
-    """For each query vector, its hits nearest first: {"id": ..., "distance": ..., "entity": {...}}."""
-    with about(session, collection, filter_expr):
-        results = session.call(
-            session.client.search, collection, data=[list(v) for v in vectors], anns_field=field,
-            limit=limit, filter=filter_expr, output_fields=list(fields), search_params=params,
-            partition_names=list(partitions) if partitions else None,
-        )
-    return [[_plain_hit(h) for h in hits] for hits in results]
-
-
 def _plain(row: Any) -> dict[str, Any]:
     return {k: _plain_value(v) for k, v in dict(row).items()}
 
@@ -127,3 +73,60 @@ def _plain_value(value: Any) -> Any:
         return [_plain_value(v) for v in value]
     except TypeError:
         return value
+
+
+class DataOps:
+    """Reading rows: count, query, query_batches, get, search (mixed into backend.Session)."""
+
+    client: Any
+    call: Callable[..., Any]
+
+    def count(self, collection: str, filter_expr: str = "") -> int:
+        with about(self, collection, filter_expr):
+            rows = self.call(self.client.query, collection, filter=filter_expr, output_fields=["count(*)"])
+        return int(rows[0]["count(*)"]) if rows else 0
+
+    def query(self, collection: str, filter_expr: str, fields: Sequence[str] | None,
+              limit: int, offset: int = 0, partitions: Sequence[str] | None = None) -> list[dict[str, Any]]:
+        """At most ``limit`` rows after ``offset`` (offset + limit <= MAX_QUERY_WINDOW)."""
+        with about(self, collection, filter_expr):
+            rows = self.call(
+                self.client.query, collection, filter=filter_expr, output_fields=list(fields or ["*"]),
+                limit=limit, offset=offset, partition_names=list(partitions) if partitions else None,
+            )
+        return [_plain(r) for r in rows]
+
+    def query_batches(self, collection: str, filter_expr: str, fields: Sequence[str] | None,
+                      batch_size: int, limit: int | None = None, offset: int = 0,
+                      partitions: Sequence[str] | None = None) -> "RowStream":
+        """Rows in batches through a server-side query iterator; every batch call has the timeout."""
+        kwargs: dict[str, Any] = {
+            "batch_size": batch_size,
+            "filter": filter_expr,
+            "output_fields": list(fields or ["*"]),
+            "partition_names": list(partitions) if partitions else None,
+        }
+        if limit is not None:
+            kwargs["limit"] = limit
+        if offset:
+            kwargs["offset"] = offset
+        with about(self, collection, filter_expr):
+            iterator = self.call(self.client.query_iterator, collection, **kwargs)
+        return RowStream(self, collection, filter_expr, iterator)
+
+    def get(self, collection: str, ids: Sequence[Any], fields: Sequence[str] | None) -> list[dict[str, Any]]:
+        with about(self, collection):
+            rows = self.call(self.client.get, collection, list(ids), output_fields=list(fields or ["*"]))
+        return [_plain(r) for r in rows]
+
+    def search(self, collection: str, vectors: Sequence[Sequence[float]], field: str, limit: int,
+               filter_expr: str, fields: Sequence[str], params: dict[str, Any],
+               partitions: Sequence[str] | None = None) -> list[list[dict[str, Any]]]:
+        """For each query vector, its hits nearest first: {"id": ..., "distance": ..., "entity": {...}}."""
+        with about(self, collection, filter_expr):
+            results = self.call(
+                self.client.search, collection, data=[list(v) for v in vectors], anns_field=field,
+                limit=limit, filter=filter_expr, output_fields=list(fields), search_params=params,
+                partition_names=list(partitions) if partitions else None,
+            )
+        return [[_plain_hit(h) for h in hits] for hits in results]

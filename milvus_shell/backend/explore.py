@@ -1,7 +1,8 @@
 """Looking around a server: databases, collections, schemas, indexes, partitions, aliases, users.
 
-Every function takes a backend Session and calls its MilvusClient through ``session.call`` (timeout,
-error translation). ``about`` rewords server errors so they name the collection the user typed.
+The methods of ExploreOps become methods of backend.Session; each calls the session's MilvusClient
+through ``self.call`` (timeout, error translation). ``about`` rewords server errors so they name the
+collection the user typed.
 """
 
 from __future__ import annotations
@@ -10,24 +11,26 @@ import re
 import time
 from contextlib import contextmanager
 from dataclasses import replace
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
-from ..catalog import CollectionInfo, IndexInfo, LoadInfo, ServerInfo
+from ..catalog import CollectionDetails, CollectionInfo, IndexInfo, LoadInfo, ServerInfo
 from ..errors import ServerError
-from . import Session
 from .schema import collection_info, index_info
 from .wording import server_label
+
+if TYPE_CHECKING:
+    from . import Session
 
 LOAD_STATES = {"Loaded": "loaded", "Loading": "loading", "NotLoad": "not loaded", "NotExist": "not found"}
 LOAD_POLL_SECONDS = 0.2
 
 
-def _database(session: Session) -> str:
+def _database(session: "Session") -> str:
     return session.database or "default"
 
 
 @contextmanager
-def about(session: Session, collection: str, filter_expr: str = "") -> Iterator[None]:
+def about(session: "Session", collection: str, filter_expr: str = "") -> Iterator[None]:
     """Reword errors of calls on ``collection``: not found, not loaded, bad filter expression."""
     try:
         yield
@@ -35,7 +38,7 @@ def about(session: Session, collection: str, filter_expr: str = "") -> Iterator[
         raise reword(exc, session, collection, filter_expr) from exc
 
 
-def reword(exc: ServerError, session: Session, collection: str, filter_expr: str = "") -> ServerError:
+def reword(exc: ServerError, session: "Session", collection: str, filter_expr: str = "") -> ServerError:
     if exc.kind == "collection-not-found":
         return ServerError(
             f"collection {collection!r} not found in database {_database(session)!r}",
@@ -75,156 +78,145 @@ def _expression_reason(message: str) -> str:
     return text
 
 
-# -- databases and collections ----------------------------------------------------------------------
 
-def list_databases(session: Session) -> list[str]:
-    return list(session.call(session.client.list_databases))
+class ExploreOps:
+    """Looking around: the session methods for databases, collections, schemas, indexes, partitions,
+    aliases, users, the server, load and release (mixed into backend.Session)."""
 
+    client: Any
+    database: str
+    server_version: str
+    call: Callable[..., Any]
+    ping: Callable[[], Any]
 
-def list_collections(session: Session) -> list[str]:
-    return sorted(session.call(session.client.list_collections))
+    def list_databases(self) -> list[str]:
+        return list(self.call(self.client.list_databases))
 
+    def list_collections(self) -> list[str]:
+        return sorted(self.call(self.client.list_collections))
 
-def describe_collection(session: Session, name: str) -> CollectionInfo:
-    with about(session, name):
-        raw = session.call(session.client.describe_collection, name)
-    return collection_info(raw)
+    def describe_collection(self, name: str) -> CollectionInfo:
+        with about(self, name):
+            raw = self.call(self.client.describe_collection, name)
+        return collection_info(raw)
 
+    def row_count(self, name: str) -> int:
+        """Rows the server's statistics know of (Milvus counts flushed rows; recent inserts may lag)."""
+        with about(self, name):
+            stats = self.call(self.client.get_collection_stats, name)
+        return int(stats.get("row_count", 0))
 
-def row_count(session: Session, name: str) -> int:
-    """Rows the server's statistics know of (Milvus counts flushed rows; recent inserts may lag)."""
-    with about(session, name):
-        stats = session.call(session.client.get_collection_stats, name)
-    return int(stats.get("row_count", 0))
+    def load_state(self, name: str, partition: str = "") -> LoadInfo:
+        with about(self, name):
+            raw = self.call(self.client.get_load_state, name, partition_name=partition)
+        state = getattr(raw.get("state"), "name", str(raw.get("state")))
+        if state == "NotExist" and not partition:
+            raise reword(ServerError("collection not found", "collection-not-found"), self, name)
+        progress = raw.get("progress")
+        return LoadInfo(LOAD_STATES.get(state, state.lower()), int(progress) if progress is not None else None)
 
+    def list_indexes(self, name: str) -> list[IndexInfo]:
+        with about(self, name):
+            names = self.call(self.client.list_indexes, name)
+            found = []
+            for index_name in names:
+                raw = self.call(self.client.describe_index, name, index_name)
+                if raw:
+                    found.append(index_info(index_name, raw))
+        return found
 
-def load_state(session: Session, name: str, partition: str = "") -> LoadInfo:
-    with about(session, name):
-        raw = session.call(session.client.get_load_state, name, partition_name=partition)
-    state = getattr(raw.get("state"), "name", str(raw.get("state")))
-    if state == "NotExist" and not partition:
-        raise reword(ServerError("collection not found", "collection-not-found"), session, name)
-    progress = raw.get("progress")
-    return LoadInfo(LOAD_STATES.get(state, state.lower()), int(progress) if progress is not None else None)
+    def list_partitions(self, name: str) -> list[str]:
+        with about(self, name):
+            return list(self.call(self.client.list_partitions, name))
 
+    def partition_rows(self, name: str, partition: str) -> int:
+        with about(self, name):
+            stats = self.call(self.client.get_partition_stats, name, partition)
+        return int(stats.get("row_count", 0))
 
-def list_indexes(session: Session, name: str) -> list[IndexInfo]:
-    with about(session, name):
-        names = session.call(session.client.list_indexes, name)
-        found = []
-        for index_name in names:
-            raw = session.call(session.client.describe_index, name, index_name)
-            if raw:
-                found.append(index_info(index_name, raw))
-    return found
+    def list_aliases(self, collection: str = "") -> list[tuple[str, str]]:
+        """(alias, collection) pairs, of one collection or of the whole database."""
+        if collection:
+            self.describe_collection(collection)  # Milvus Lite lists no aliases, and no error, for a typo
+            with about(self, collection):
+                raw = self.call(self.client.list_aliases, collection)
+            return [(a, collection) for a in raw.get("aliases", ())]
+        raw = self.call(self.client.list_aliases)
+        here = set(self.list_collections())
+        pairs = []
+        for alias in raw.get("aliases", ()):
+            target = (self.call(self.client.describe_alias, alias) or {}).get("collection_name", "")
+            if target in here:  # Milvus 2.3.5 lists the aliases of every database
+                pairs.append((alias, target))
+        return sorted(pairs)
 
+    def list_users(self) -> list[tuple[str, list[str]]]:
+        """(user, roles) pairs."""
+        users = []
+        for user in self.call(self.client.list_users):
+            described = self.call(self.client.describe_user, user) or {}
+            users.append((user, list(described.get("roles") or ())))
+        return users
 
-def list_partitions(session: Session, name: str) -> list[str]:
-    with about(session, name):
-        return list(session.call(session.client.list_partitions, name))
+    def list_roles(self) -> list[str]:
+        return list(self.call(self.client.list_roles))
 
+    def server_info(self) -> ServerInfo:
+        detail = self.call(self.client.get_server_version, detail=True)
+        ping = self.ping()
+        version = self.server_version or str(detail.get("version", ""))
+        return ServerInfo(
+            version=server_label(version),
+            deploy_mode=str(detail.get("deploy_mode", "")).lower() or "unknown",
+            build_time=str(detail.get("build_time", "")),
+            git_commit=str(detail.get("git_commit", "")),
+            healthy=ping.healthy,
+            health=ping.detail,
+            round_trip_ms=ping.round_trip_ms,
+        )
 
-def partition_rows(session: Session, name: str, partition: str) -> int:
-    with about(session, name):
-        stats = session.call(session.client.get_partition_stats, name, partition)
-    return int(stats.get("row_count", 0))
+    def load(self, name: str,
+        wait: float,
+        progress: Callable[[int], None] = lambda percent: None,
+    ) -> float:
+        """Ask the server to load ``name`` and wait until it has, up to ``wait`` seconds.
 
+        Every call is bounded by the self's timeout. ``progress`` hears the percentage at every poll
+        (so a caller that was abandoned, Ctrl-C, can stop the loop by raising from it). Returns the
+        seconds it took.
+        """
+        started = time.monotonic()
+        with about(self, name):
+            self.call(self.client.load_collection, name, _async=True)
+            while True:
+                state = self.load_state(name)
+                if state.state == "loaded":
+                    progress(100)
+                    return time.monotonic() - started
+                percent = state.progress or 0
+                progress(percent)
+                if time.monotonic() - started > wait:
+                    raise ServerError(
+                        f"collection {name!r} is still loading ({percent}%) after {wait:g} s",
+                        "timeout",
+                        f"it goes on loading on the server; show collections {name} tells its state",
+                    )
+                time.sleep(LOAD_POLL_SECONDS)
 
-def list_aliases(session: Session, collection: str = "") -> list[tuple[str, str]]:
-    """(alias, collection) pairs, of one collection or of the whole database."""
-    if collection:
-        describe_collection(session, collection)  # Milvus Lite lists no aliases, and no error, for a typo
-        with about(session, collection):
-            raw = session.call(session.client.list_aliases, collection)
-        return [(a, collection) for a in raw.get("aliases", ())]
-    raw = session.call(session.client.list_aliases)
-    here = set(list_collections(session))
-    pairs = []
-    for alias in raw.get("aliases", ()):
-        target = (session.call(session.client.describe_alias, alias) or {}).get("collection_name", "")
-        if target in here:  # Milvus 2.3.5 lists the aliases of every database
-            pairs.append((alias, target))
-    return sorted(pairs)
+    def release(self, name: str) -> None:
+        with about(self, name):
+            self.call(self.client.release_collection, name)
 
-
-# -- users, roles, the server --------------------------------------------------------------------
-
-def list_users(session: Session) -> list[tuple[str, list[str]]]:
-    """(user, roles) pairs."""
-    users = []
-    for user in session.call(session.client.list_users):
-        described = session.call(session.client.describe_user, user) or {}
-        users.append((user, list(described.get("roles") or ())))
-    return users
-
-
-def list_roles(session: Session) -> list[str]:
-    return list(session.call(session.client.list_roles))
-
-
-def server_info(session: Session) -> ServerInfo:
-    detail = session.call(session.client.get_server_version, detail=True)
-    ping = session.ping()
-    version = session.server_version or str(detail.get("version", ""))
-    return ServerInfo(
-        version=server_label(version),
-        deploy_mode=str(detail.get("deploy_mode", "")).lower() or "unknown",
-        build_time=str(detail.get("build_time", "")),
-        git_commit=str(detail.get("git_commit", "")),
-        healthy=ping.healthy,
-        health=ping.detail,
-        round_trip_ms=ping.round_trip_ms,
-    )
-
-
-# -- load and release -----------------------------------------------------------------------------
-
-def load(
-    session: Session,
-    name: str,
-    wait: float,
-    progress: Callable[[int], None] = lambda percent: None,
-) -> float:
-    """Ask the server to load ``name`` and wait until it has, up to ``wait`` seconds.
-
-    Every call is bounded by the session's timeout. ``progress`` hears the percentage at every poll
-    (so a caller that was abandoned, Ctrl-C, can stop the loop by raising from it). Returns the
-    seconds it took.
-    """
-    started = time.monotonic()
-    with about(session, name):
-        session.call(session.client.load_collection, name, _async=True)
-        while True:
-            state = load_state(session, name)
-            if state.state == "loaded":
-                progress(100)
-                return time.monotonic() - started
-            percent = state.progress or 0
-            progress(percent)
-            if time.monotonic() - started > wait:
-                raise ServerError(
-                    f"collection {name!r} is still loading ({percent}%) after {wait:g} s",
-                    "timeout",
-                    f"it goes on loading on the server; show collections {name} tells its state",
-                )
-            time.sleep(LOAD_POLL_SECONDS)
-
-
-def release(session: Session, name: str) -> None:
-    with about(session, name):
-        session.call(session.client.release_collection, name)
-
-
-def describe(session: Session, name: str) -> dict[str, Any]:
-    """Everything ``describe`` shows, gathered in one place."""
-    info = describe_collection(session, name)
-    real_name = info.name or name
-    if not info.aliases:  # Milvus Lite leaves them out of describe_collection
-        info = replace(info, aliases=tuple(a for a, _ in list_aliases(session, real_name)))
-    return {
-        "info": info,
-        "indexes": list_indexes(session, real_name),
-        "partitions": list_partitions(session, real_name),
-        "load": load_state(session, real_name),
-        "rows": row_count(session, real_name),
-    }
+    def describe(self, name: str) -> CollectionDetails:
+        """Everything ``describe`` shows, gathered in one place."""
+        info = self.describe_collection(name)
+        real_name = info.name or name
+        if not info.aliases:  # Milvus Lite leaves them out of describe_collection
+            info = replace(info, aliases=tuple(a for a, _ in self.list_aliases(real_name)))
+        return CollectionDetails(
+            info=info,
+            indexes=tuple(self.list_indexes(real_name)),
+            partitions=tuple(self.list_partitions(real_name)),
+            load=self.load_state(real_name),
+            statistics_rows=self.row_count(real_name),
+        )

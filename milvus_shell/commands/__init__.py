@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..parser import CommandTable
+    from ..table import CommandTable
 
 
 def build_table() -> "CommandTable":
-    from ..parser import CommandTable  # noqa: PLC0415 - the parser imports commands.spec
+    from ..table import CommandTable  # noqa: PLC0415 - the parser imports commands.spec
     from . import connection, data, explore, interactive, session, settings_cmd  # noqa: PLC0415
 
     return CommandTable(connection.COMMANDS + explore.COMMANDS + data.COMMANDS + settings_cmd.COMMANDS

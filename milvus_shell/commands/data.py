@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import importlib
 import json
-from types import ModuleType
 from typing import Any, Iterable, Iterator, Sequence
 
-from ..catalog import CollectionInfo, FieldInfo
+from ..catalog import MAX_QUERY_WINDOW, CollectionInfo, FieldInfo
 from ..context import ShellContext
 from ..errors import UsageError
-from ..parser import tokenize
 from ..results import Group, Message, StreamTable, Table
+from ..session_api import ServerSession
 from .spec import FORMAT_OPTION, Command, Invocation, Kind, Option, Positional
 
 DEFAULT_QUERY_LIMIT = 100
@@ -23,70 +21,18 @@ STREAM_BATCH_BYTES = 16 * 1024 * 1024
 STREAM_BATCH_RANGE = (256, 16384)  # 16384: the most Milvus returns per call
 
 
-def _data() -> ModuleType:
-    return importlib.import_module("milvus_shell.backend.data")
-
-
-def _explore() -> ModuleType:
-    return importlib.import_module("milvus_shell.backend.explore")
-
-
 # -- reading the line --------------------------------------------------------------------------------
 
-def filter_text(inv: Invocation, leading: int = 1) -> str:
-    """The FILTER words exactly as typed, quotes included (`title like 'A%'`).
-
-    The tokenizer strips quotes, which would turn a string literal into a name, so the filter is
-    re-read from the line: every word after the command name and ``leading`` positionals that is
-    not an option or an option's value. One quoted word holding the whole filter is unquoted.
-    """
-    words = inv.arg("FILTER") or []
-    if not words:
-        return ""
-    statement = tokenize(inv.text)[0]
-    tokens = list(statement.tokens)[len(inv.command.words):]
-    raw: list[str] = []
-    skipped = 0
-    i = 0
-    while i < len(tokens):
-        tok = tokens[i]
-        i += 1
-        if not tok.quoted and tok.value.startswith("--") and tok.value != "--":
-            opt = inv.command.option(tok.value.partition("=")[0])
-            if opt is not None and not opt.is_flag and "=" not in tok.value:
-                i += 1  # its value
-            continue
-        if skipped < leading:
-            skipped += 1
-            continue
-        raw.append(inv.text[tok.start:tok.end])
-    if len(raw) == 1 and len(words) == 1 and _wholly_quoted(raw[0]):
-        return words[0]
-    return " ".join(raw)
+MAX_LIMIT = 1_000_000_000  # query --limit: beyond a window of MAX_QUERY_WINDOW rows it streams
+MAX_TOP_K = 16384  # the most hits Milvus returns per query vector
 
 
-def _wholly_quoted(text: str) -> bool:
-    return len(text) >= 2 and text[0] in "'\"" and text[-1] == text[0] and text[0] not in text[1:-1]
-
-
-def _limit(inv: Invocation, default: int, allow_all: bool = False) -> int | None:
-    """--limit N (a positive integer), or None for `--limit all` where allowed."""
-    text = inv.opt("limit")
-    if text is None:
+def _limit(inv: Invocation, default: int) -> int | None:
+    """--limit N as bound (an int), None for `--limit all`, ``default`` when not given."""
+    value = inv.opt("limit")
+    if value is None:
         return default
-    if allow_all and text.lower() == "all":
-        return None
-    return _positive_int(text, "--limit", "a positive whole number" + (" or all" if allow_all else ""))
-
-
-def _positive_int(text: str, what: str, wanted: str, zero_ok: bool = False) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0 or (value == 0 and not zero_ok):
-        raise UsageError(f"{what} needs {wanted}, not {text!r}")
-    return value
+    return None if value == "all" else value
 
 
 def _field_list(inv: Invocation, info: CollectionInfo) -> list[str] | None:
@@ -105,9 +51,9 @@ def _field_list(inv: Invocation, info: CollectionInfo) -> list[str] | None:
     return names
 
 
-def _describe(ctx: ShellContext, collection: str) -> tuple[Any, CollectionInfo]:
-    _, session = ctx.registry.session()
-    return session, _explore().describe_collection(session, collection)
+def _describe(ctx: ShellContext, collection: str) -> tuple[ServerSession, CollectionInfo]:
+    session = ctx.session()
+    return session, session.describe_collection(collection)
 
 
 # -- rows ------------------------------------------------------------------------------------------
@@ -142,30 +88,27 @@ def _as_table(info: CollectionInfo, rows: list[dict[str, Any]], asked: Sequence[
 # -- commands --------------------------------------------------------------------------------------
 
 def count(ctx: ShellContext, inv: Invocation) -> Table:
-    _, session = ctx.registry.session()
-    number = _data().count(session, inv.arg("COLLECTION"), filter_text(inv))
+    number = ctx.session().count(inv.arg("COLLECTION"), inv.arg("FILTER", ""))
     return Table(["count"], [[number]])
 
 
 def query(ctx: ShellContext, inv: Invocation) -> Table | Group | StreamTable:
     name = inv.arg("COLLECTION")
     session, info = _describe(ctx, name)
-    expr = filter_text(inv)
+    expr = inv.arg("FILTER", "")
     fields = _field_list(inv, info)
-    limit = _limit(inv, DEFAULT_QUERY_LIMIT, allow_all=True)
-    offset = _positive_int(inv.opt("offset") or "0", "--offset", "a whole number", zero_ok=True)
+    limit = _limit(inv, DEFAULT_QUERY_LIMIT)
+    offset = inv.opt("offset", 0)
     partitions = _partitions(inv)
-    data = _data()
-    if limit is None or offset + limit + 1 > data.MAX_QUERY_WINDOW:
+    if limit is None or offset + limit + 1 > MAX_QUERY_WINDOW:
         batch = stream_batch_size(info, fields)
-        return _stream(info, data.query_batches(session, name, expr, fields, batch, limit, offset, partitions),
-                       fields)
-    rows = data.query(session, name, expr, fields, limit + 1, offset, partitions)
+        return _stream(info, session.query_batches(name, expr, fields, batch, limit, offset, partitions), fields)
+    rows = session.query(name, expr, fields, limit + 1, offset, partitions)
     more = len(rows) > limit
     table = _as_table(info, rows[:limit], fields)
     if not more:
         return table
-    note = Message(f"more rows match: --limit N shows more (up to {data.MAX_QUERY_WINDOW - offset} at once), "
+    note = Message(f"more rows match: --limit N shows more (up to {MAX_QUERY_WINDOW - offset} at once), "
                    "--offset N pages, --limit all streams them all")
     return Group((Table(table.columns, table.rows, footer=f"(first {limit} rows)",
                         vector_columns=table.vector_columns), note))
@@ -235,7 +178,7 @@ def get(ctx: ShellContext, inv: Invocation) -> Table:
     session, info = _describe(ctx, name)
     ids = [_pk_value(info.primary, text) for text in inv.arg("ID")]
     fields = _field_list(inv, info)
-    rows = _data().get(session, name, ids, fields)
+    rows = session.get(name, ids, fields)
     return _as_table(info, rows, fields)
 
 
@@ -260,7 +203,7 @@ def search(ctx: ShellContext, inv: Invocation) -> Table:
         if info.dynamic:
             fields.append("$meta")
     params = _search_params(inv.opt("param") or [])
-    results = _data().search(session, name, vectors, field.name, limit, inv.opt("filter") or "", fields,
+    results = session.search(name, vectors, field.name, limit, inv.opt("filter") or "", fields,
                              params, _partitions(inv))
     pk = info.primary.name
     several = len(vectors) > 1
@@ -299,23 +242,18 @@ def _vector_field(info: CollectionInfo, name: str | None) -> FieldInfo:
     return vectors[0]
 
 
-def _query_vectors(ctx: ShellContext, session: Any, inv: Invocation, info: CollectionInfo,
+def _query_vectors(ctx: ShellContext, session: ServerSession, inv: Invocation, info: CollectionInfo,
                    field: FieldInfo) -> list[Any]:
     """--vector JSON (one vector or a list of them), or --like ID (that row's own vector)."""
-    text, like = inv.opt("vector"), inv.opt("like")
-    if (text is None) == (like is None):
+    value, like = inv.opt("vector"), inv.opt("like")
+    if (value is None) == (like is None):
         raise UsageError("search needs either --vector JSON or --like ID",
                          "e.g. search books --vector '[0.1, 0.2, 0.3, 0.4]'")
     if like is not None:
-        rows = _data().get(session, info.name, [_pk_value(info.primary, like)], [field.name])
+        rows = session.get(info.name, [_pk_value(info.primary, like)], [field.name])
         if not rows:
             raise UsageError(f"no row with {info.primary.name} {like} in {info.name!r}")
         return [rows[0][field.name]]
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"--vector is not valid JSON: {exc.msg} at character {exc.pos + 1}",
-                         "write it as a JSON list of numbers: '[0.1, 0.2, 0.3]'") from None
     if isinstance(value, list) and value and all(isinstance(v, list) for v in value):
         vectors = value
     elif isinstance(value, list) and value:
@@ -375,9 +313,9 @@ COMMANDS = (
         positionals=(_COLLECTION, _FILTER),
         options=(
             _FIELDS,
-            Option("--limit", f"rows to show (default {DEFAULT_QUERY_LIMIT}); all streams every row", Kind.WORD,
-                   "N|all"),
-            Option("--offset", "rows to skip first", Kind.WORD, "N"),
+            Option("--limit", f"rows to show (default {DEFAULT_QUERY_LIMIT}); all streams every row",
+                   Kind.INTEGER, "N|all", bounds=(1, MAX_LIMIT), keywords=("all",)),
+            Option("--offset", "rows to skip first", Kind.INTEGER, "N", bounds=(0, MAX_LIMIT)),
             _PARTITION,
             FORMAT_OPTION,
         ),
@@ -410,10 +348,11 @@ COMMANDS = (
         handler=search,
         positionals=(_COLLECTION,),
         options=(
-            Option("--vector", "the query vector as JSON (or a list of vectors)", Kind.TEXT, "JSON"),
+            Option("--vector", "the query vector as JSON (or a list of vectors)", Kind.JSON, "JSON"),
             Option("--like", "search with the vector of the row with this primary key", Kind.WORD, "ID"),
             Option("--field", "vector field to search (needed when there are several)", Kind.FIELD, "NAME"),
-            Option("--limit", f"hits per query vector (default {DEFAULT_SEARCH_LIMIT})", Kind.WORD, "N"),
+            Option("--limit", f"hits per query vector (default {DEFAULT_SEARCH_LIMIT}, at most {MAX_TOP_K})",
+                   Kind.INTEGER, "N", bounds=(1, MAX_TOP_K)),
             Option("--filter", "a filter expression the hits must match", Kind.TEXT, "EXPR"),
             _FIELDS,
             Option("--param", "a search parameter, e.g. nprobe=16, ef=64, metric_type=IP", Kind.WORD,

@@ -4,43 +4,33 @@ describe, server, load, release."""
 from __future__ import annotations
 
 import fnmatch
-import importlib
-from types import ModuleType
-from typing import Any
+from typing import Any, Sequence
 
-from ..catalog import CollectionInfo, IndexInfo
+from ..catalog import IndexInfo
 from ..context import ShellContext
 from ..errors import ServerError
 from ..metadata import CollectionNames
 from ..results import Document, Group, Message, Table
+from ..session_api import ServerSession
 from .spec import FORMAT_OPTION, Command, Invocation, Kind, Option, Positional
 
 SHOW_DETAILS_UP_TO = 100  # show collections: row counts and load states for at most this many
 DEFAULT_LOAD_WAIT = 600.0  # seconds `load` waits for a collection to be loaded
 
 
-def backend() -> ModuleType:
-    """The explore backend, imported on first use (pymilvus is heavy)."""
-    return importlib.import_module("milvus_shell.backend.explore")
-
-
-def _session(ctx: ShellContext) -> tuple[str, Any]:
-    return ctx.registry.session()
-
-
 # -- databases -------------------------------------------------------------------------------------
 
 def show_databases(ctx: ShellContext, inv: Invocation) -> Table:
-    alias, session = _session(ctx)
+    session = ctx.session()
     current = session.database or "default"
-    names = backend().list_databases(session)
+    names = session.list_databases()
     rows = [["*" if n == current else "", n] for n in names]
     active = next((i for i, n in enumerate(names) if n == current), None)
     return Table(["", "database"], rows, active_row=active)
 
 
 def use_database(ctx: ShellContext, inv: Invocation) -> Message:
-    alias, session = _session(ctx)
+    alias, session = ctx.active()
     name = inv.arg("NAME")
     if name == (session.database or "default"):
         return Message(f"{alias} already uses database {name}")
@@ -58,9 +48,8 @@ def _matches(name: str, pattern: str) -> bool:
 
 
 def show_collections(ctx: ShellContext, inv: Invocation) -> Table | Group:
-    alias, session = _session(ctx)
-    explore = backend()
-    names = explore.list_collections(session)
+    session = ctx.session()
+    names = session.list_collections()
     pattern = inv.arg("PATTERN")
     if pattern:
         names = [n for n in names if _matches(n, pattern)]
@@ -75,45 +64,36 @@ def show_collections(ctx: ShellContext, inv: Invocation) -> Table | Group:
         return Group((table, note))
     rows = []
     for name in names:
-        state = explore.load_state(session, name)
-        rows.append([name, _rows_text(explore, session, name, state.state), str(state)])
+        state = session.load_state(name)
+        rows.append([name, _rows_text(session, name, state.state), str(state)])
     return Table(["collection", "rows", "load state"], rows)
 
 
-def _rows_text(explore: ModuleType, session: Any, name: str, state: str) -> Any:
+def _rows_text(session: ServerSession, name: str, state: str) -> Any:
     """An exact count when the collection is loaded; else the server's statistics, marked '~'."""
     if state == "loaded":
         try:
-            return explore_count(session, name)
+            return session.count(name)
         except ServerError:
             pass
-    return f"~{explore.row_count(session, name)}"
-
-
-def explore_count(session: Any, name: str) -> int:
-    from ..backend import data  # noqa: PLC0415 - pymilvus only on first use
-
-    return data.count(session, name)
+    return f"~{session.row_count(name)}"
 
 
 def describe(ctx: ShellContext, inv: Invocation) -> Document:
-    alias, session = _session(ctx)
+    alias, session = ctx.active()
     name = inv.arg("COLLECTION")
-    explore = backend()
-    facts = explore.describe(session, name)
-    info: CollectionInfo = facts["info"]
-    indexes: list[IndexInfo] = facts["indexes"]
-    partitions: list[str] = facts["partitions"]
+    details = session.describe(name)
+    info, indexes, partitions = details.info, details.indexes, details.partitions
     ctx.metadata.remember(alias, info.name or name, CollectionNames(
         fields=tuple(sorted(info.field_names())),
         partitions=tuple(sorted(partitions)),
         indexes=tuple(sorted(i.name for i in indexes)),
     ))
-    load = facts["load"]
-    rows: Any = f"~{facts['rows']} (server statistics)"
+    load = details.load
+    rows: Any = f"~{details.statistics_rows} (server statistics)"
     if load.state == "loaded":
         try:
-            rows = explore_count(session, info.name or name)
+            rows = session.count(info.name or name)
         except ServerError:
             pass
     summary: list[tuple[str, Any]] = [("collection", info.name or name)]
@@ -147,7 +127,7 @@ def describe(ctx: ShellContext, inv: Invocation) -> Document:
     return Document(summary, sections)
 
 
-def _index_table(indexes: list[IndexInfo]) -> Table:
+def _index_table(indexes: Sequence[IndexInfo]) -> Table:
     return Table(
         ["index", "field", "type", "metric", "params", "state", "indexed rows"],
         [
@@ -159,28 +139,27 @@ def _index_table(indexes: list[IndexInfo]) -> Table:
 
 
 def show_indexes(ctx: ShellContext, inv: Invocation) -> Table:
-    alias, session = _session(ctx)
-    return _index_table(backend().list_indexes(session, inv.arg("COLLECTION")))
+    session = ctx.session()
+    return _index_table(session.list_indexes(inv.arg("COLLECTION")))
 
 
 def show_partitions(ctx: ShellContext, inv: Invocation) -> Table:
-    alias, session = _session(ctx)
-    explore = backend()
+    session = ctx.session()
     name = inv.arg("COLLECTION")
     rows = []
-    for partition in explore.list_partitions(session, name):
-        rows.append([partition, explore.partition_rows(session, name, partition),
-                     str(explore.load_state(session, name, partition))])
+    for partition in session.list_partitions(name):
+        rows.append([partition, session.partition_rows(name, partition),
+                     str(session.load_state(name, partition))])
     return Table(["partition", "rows", "load state"], rows)
 
 
 def show_aliases(ctx: ShellContext, inv: Invocation) -> Table:
-    alias, session = _session(ctx)
-    pairs = backend().list_aliases(session, inv.arg("COLLECTION") or "")
+    alias, session = ctx.active()
+    pairs = session.list_aliases(inv.arg("COLLECTION") or "")
     return Table(["alias", "collection"], [list(p) for p in pairs])
 
 
-def _unsupported_hint(exc: ServerError, what: str, session: Any) -> ServerError:
+def _unsupported_hint(exc: ServerError, what: str, session: ServerSession) -> ServerError:
     if exc.kind != "unsupported":
         return exc
     lite = session.server_version.startswith("milvus_lite")
@@ -188,26 +167,26 @@ def _unsupported_hint(exc: ServerError, what: str, session: Any) -> ServerError:
 
 
 def show_users(ctx: ShellContext, inv: Invocation) -> Table:
-    alias, session = _session(ctx)
+    session = ctx.session()
     try:
-        users = backend().list_users(session)
+        users = session.list_users()
     except ServerError as exc:
         raise _unsupported_hint(exc, "users", session) from exc
     return Table(["user", "roles"], [[u, ", ".join(r)] for u, r in users])
 
 
 def show_roles(ctx: ShellContext, inv: Invocation) -> Table:
-    alias, session = _session(ctx)
+    session = ctx.session()
     try:
-        roles = backend().list_roles(session)
+        roles = session.list_roles()
     except ServerError as exc:
         raise _unsupported_hint(exc, "roles", session) from exc
     return Table(["role"], [[r] for r in roles])
 
 
 def server(ctx: ShellContext, inv: Invocation) -> Document:
-    alias, session = _session(ctx)
-    info = backend().server_info(session)
+    alias, session = ctx.active()
+    info = session.server_info()
     facts: list[tuple[str, Any]] = [
         ("alias", alias),
         ("address", session.address),
@@ -227,17 +206,17 @@ def server(ctx: ShellContext, inv: Invocation) -> Document:
 # -- load and release ------------------------------------------------------------------------------
 
 def load(ctx: ShellContext, inv: Invocation) -> Message:
-    alias, session = _session(ctx)
+    session = ctx.session()
     name = inv.arg("COLLECTION")
-    wait = float(inv.opt("wait") or DEFAULT_LOAD_WAIT)
-    seconds = backend().load(session, name, wait, lambda pct: ctx.progress(f"loading {name}: {pct}%"))
+    wait = inv.opt("wait", DEFAULT_LOAD_WAIT)
+    seconds = session.load(name, wait, lambda pct: ctx.progress(f"loading {name}: {pct}%"))
     return Message(f"loaded {name} in {seconds:.1f} s")
 
 
 def release(ctx: ShellContext, inv: Invocation) -> Message:
-    alias, session = _session(ctx)
+    alias, session = ctx.active()
     name = inv.arg("COLLECTION")
-    backend().release(session, name)
+    session.release(name)
     return Message(f"released {name}; load {name} makes it searchable again")
 
 

@@ -16,7 +16,7 @@ def history(ctx: ShellContext, inv: Invocation) -> Table | Message:
     entries = read_entries(path)
     if not entries:
         return Message(f"no history yet (it is kept in {path})")
-    shown = entries[-int(inv.arg("COUNT", DEFAULT_COUNT)):]
+    shown = entries[-inv.arg("COUNT", DEFAULT_COUNT):]
     first = len(entries) - len(shown) + 1
     rows = [[first + i, line] for i, line in enumerate(shown)]
     return Table(["#", "command"], rows, footer=f"({len(shown)} of {len(entries)}, from {path})")
@@ -27,7 +27,7 @@ COMMANDS = (
         name="history",
         summary="Show the most recent commands typed at the prompt (secrets are never kept)",
         handler=history,
-        positionals=(Positional("COUNT", Kind.NUMBER, f"how many (default {DEFAULT_COUNT})"),),
+        positionals=(Positional("COUNT", Kind.INTEGER, f"how many (default {DEFAULT_COUNT})", bounds=(1, 1_000_000)),),
         examples=("history", "history 100"),
         details=(
             "The history file is $XDG_STATE_HOME/milvus-shell/history (by default "

@@ -1,10 +1,15 @@
-"""The vocabulary of the command table: what a command, an argument and an option are."""
+"""The vocabulary of the command table: commands, their parameters, what they change and destroy.
+
+A command is declared once; the binder, parser, help, completion, highlighting, the toolbar and
+docs/commands.md all read the declaration. How a parameter's words are checked, converted, colored
+and completed is decided by its Kind (see milvus_shell/kinds.py).
+"""
 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Union
 
 from ..settings import FORMATS
 
@@ -14,26 +19,41 @@ if TYPE_CHECKING:
 
 
 class Kind(enum.Enum):
-    """What sort of value a word is: drives validation, completion and highlighting."""
+    """What sort of value a word is; each has one entry in kinds.KINDS."""
 
     WORD = "word"
     ALIAS = "alias"
     ADDRESS = "address"
     PATH = "path"
-    NUMBER = "number"
+    NUMBER = "number"  # a positive number (seconds)
+    INTEGER = "integer"  # ASCII digits, within the parameter's bounds
     SECRET = "secret"
     COMMAND = "command"
-    CHOICE = "choice"
-    TEXT = "text"
+    CHOICE = "choice"  # one of the parameter's choices
+    TEXT = "text"  # free text; a repeated TEXT positional is the rest of the line exactly as typed
+    JSON = "json"  # a JSON value, parsed
     # Names on the server, completed from the metadata cache (milvus_shell/metadata.py).
     DATABASE = "database"
     COLLECTION = "collection"
     FIELD = "field"  # also a comma-separated list of fields (--fields a,b)
     PARTITION = "partition"
     INDEX = "index"
-    # Fixed vocabularies for positionals (options use CHOICE with choices).
+    # Fixed vocabularies.
     FORMAT = "format"  # table, vertical, json, csv
-    SWITCH = "switch"  # on, off
+    SWITCH = "switch"  # on, off (also true/false, yes/no): converts to a bool
+
+
+class Effect(enum.Enum):
+    """What a command changes on the server: the shell refreshes that part of its name cache."""
+
+    DATABASES = "databases"
+    COLLECTIONS = "collections"
+    ALIASES = "aliases"
+    FIELDS = "fields"  # of the command's COLLECTION
+    INDEXES = "indexes"  # of the command's COLLECTION
+    PARTITIONS = "partitions"  # of the command's COLLECTION
+    USERS = "users"
+    ROLES = "roles"
 
 
 @dataclass(frozen=True)
@@ -46,6 +66,17 @@ class Positional:
     # Which values fit, for completion and highlighting: "known" (existing names), "live" (connected
     # aliases only) or "new" (any name: the command creates it).
     accepts: str = "known"
+    choices: tuple[str, ...] = ()  # CHOICE: the words allowed
+    bounds: tuple[float, float] | None = None  # INTEGER / NUMBER: smallest and largest allowed
+    keywords: tuple[str, ...] = ()  # words taken as they are besides the kind's values
+
+    @property
+    def key(self) -> str:
+        return self.name
+
+    def syntax(self) -> str:
+        meta = self.name + (" ..." if self.repeat else "")
+        return meta if self.required else f"[{meta}]"
 
 
 @dataclass(frozen=True)
@@ -59,6 +90,8 @@ class Option:
     value_optional: bool = False
     choices: tuple[str, ...] = ()
     repeat: bool = False
+    bounds: tuple[float, float] | None = None
+    keywords: tuple[str, ...] = ()  # words taken as they are besides the kind's values (--limit all)
 
     @property
     def is_flag(self) -> bool:
@@ -68,16 +101,29 @@ class Option:
     def key(self) -> str:
         return self.name.lstrip("-").replace("-", "_")
 
+    def value_meta(self) -> str:
+        if self.choices:
+            return "|".join(self.choices)
+        return self.metavar or (self.kind.value.upper() if self.kind else "")
+
     def syntax(self) -> str:
         if self.is_flag:
             return f"[{self.name}]"
-        meta = self.metavar or self.kind.value.upper()
-        if self.choices:
-            meta = "|".join(self.choices)
+        meta = self.value_meta()
         return f"[{self.name} [{meta}]]" if self.value_optional else f"[{self.name} {meta}]"
 
 
+# A positional or an option: both have name, kind, key, choices, bounds, keywords and repeat.
+Param = Union[Positional, Option]
+
+
 Handler = Callable[["ShellContext", "Invocation"], "Result"]
+# The sentence that names what a destructive command will lose ("drop collection books and its 3,000
+# rows"); it may ask the server (how many rows match), so it runs where the handler runs.
+Destroys = Callable[["ShellContext", "Invocation"], str]
+
+# Every destructive command takes --yes: scripts cannot answer a question.
+YES_OPTION = Option("--yes", "do it without asking (scripts must say so: they cannot be asked)")
 
 
 @dataclass(frozen=True)
@@ -91,12 +137,18 @@ class Command:
     options: tuple[Option, ...] = ()
     examples: tuple[str, ...] = ()
     details: str = ""
-    # Rearranges bound positionals before validation (connect's lone ADDRESS rule).
+    # Rearranges bound positionals (name -> token) before validation (connect's lone ADDRESS rule).
     rebind: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    changes: frozenset[Effect] = frozenset()
+    destroys: Destroys | None = None
+    # The positional whose value must be typed back to confirm (dropping a collection or database).
+    confirm_by_typing: str | None = None
+    words: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
-    @property
-    def words(self) -> tuple[str, ...]:
-        return tuple(self.name.split())
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "words", tuple(self.name.split()))
+        if self.destroys is not None and self.option("--yes") is None:
+            object.__setattr__(self, "options", self.options + (YES_OPTION,))
 
     def option(self, name: str) -> Option | None:
         for opt in self.options:
@@ -104,30 +156,36 @@ class Command:
                 return opt
         return None
 
+    def syntax_parts(self) -> list[tuple[Param | None, str]]:
+        """The syntax cut into (parameter or None for the name, text), so one part can be marked."""
+        parts: list[tuple[Param | None, str]] = [(None, self.name)]
+        parts += [(pos, pos.syntax()) for pos in self.positionals]
+        parts += [(opt, opt.syntax()) for opt in self.options]
+        return parts
+
     def syntax(self) -> str:
-        parts = [self.name]
-        for pos in self.positionals:
-            meta = pos.name + (" ..." if pos.repeat else "")
-            parts.append(meta if pos.required else f"[{meta}]")
-        parts.extend(opt.syntax() for opt in self.options)
-        return " ".join(parts)
+        return " ".join(text for _, text in self.syntax_parts())
 
 
 @dataclass(frozen=True)
 class Invocation:
-    """A parsed command: the spec plus its bound values."""
+    """A parsed command: the spec plus its bound, converted values.
+
+    ``spans`` gives, for each positional name and option key, where its words lie in ``text``; a
+    repeated TEXT positional (a FILTER) is already the text as typed.
+    """
 
     command: Command
     args: Mapping[str, Any]
     options: Mapping[str, Any]
     text: str
+    spans: Mapping[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
 
     def opt(self, key: str, default: Any = None) -> Any:
         return self.options.get(key, default)
 
     def arg(self, key: str, default: Any = None) -> Any:
         return self.args.get(key, default)
-
 
 
 # Every command that returns rows takes --format; it beats `set format` for that one command.

@@ -1,0 +1,56 @@
+"""The composition root: the one function that builds a shell, for the CLI, the REPL, the tests and
+the benchmark. Everything a shell needs is given here; nothing is patched after construction."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Callable, Mapping, TextIO, TypeVar
+
+from .commands import build_table
+from .context import Confirmation, ShellContext
+from .output import Renderer
+from .registry import BackendLoader, ConnectionRegistry, load_default_backend
+from .settings import Settings
+from .shell import Runner, Shell
+
+F = TypeVar("F", bound=Callable[..., object])
+
+
+def _same(fn: F) -> F:
+    return fn
+
+
+def build_shell(
+    settings: Settings,
+    *,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+    environ: Mapping[str, str] | None = None,
+    registry: ConnectionRegistry | None = None,
+    backend_loader: BackendLoader = load_default_backend,
+    ask_secret: Callable[[str], str] | None = None,
+    confirm: Callable[[Confirmation], bool] | None = None,
+    runner: Runner | None = None,
+    on_main_thread: Callable[[F], F] = _same,
+    width: int | None = None,
+) -> Shell:
+    """A shell over ``registry`` (a new one by default), writing data to ``out`` and the rest to ``err``.
+
+    ``ask_secret`` and ``confirm`` are how the shell asks a person (None: there is no one to ask, as
+    in scripts). ``runner`` runs each handler (the REPL's cancellable worker thread); what a handler
+    calls back for the screen (progress, questions) goes through ``on_main_thread``.
+    """
+    environ = os.environ if environ is None else environ
+    registry = registry or ConnectionRegistry(timeout=settings.timeout, backend_loader=backend_loader)
+    renderer = Renderer(out or sys.stdout, err or sys.stderr, color=settings.color, width=width, environ=environ)
+    ctx = ShellContext(
+        registry=registry,
+        settings=settings,
+        table=build_table(),
+        ask_secret=on_main_thread(ask_secret) if ask_secret else None,
+        confirm=on_main_thread(confirm) if confirm else None,
+        environ=environ,
+        progress=on_main_thread(renderer.progress),
+    )
+    return Shell(ctx, renderer, runner)

@@ -1,0 +1,201 @@
+"""Value kinds as a table: for each Kind, how a word is checked and converted (with its error text),
+how it is colored, and where its completions come from.
+
+The binder converts every value through this table, so a handler receives values that are already
+valid (an int for an INTEGER, a bool for a SWITCH, parsed JSON for a JSON) and never checks again.
+Styles are names the highlighter maps to pygments tokens; sources are names the completer maps to
+value sources (milvus_shell/completion.py, milvus_shell/metadata.py).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from .commands.spec import Kind, Param
+from .settings import FORMATS
+
+ALIAS_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+ASCII_DIGITS = re.compile(r"^[0-9]+$")
+MAX_JSON_DEPTH = 32
+SWITCH_WORDS = {"on": True, "off": False, "true": True, "false": False, "yes": True, "no": False}
+
+
+class KindError(ValueError):
+    """A word that its kind refuses; the binder adds where it is in the line."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+Convert = Callable[[str, Param, str], Any]  # (word, its parameter, how to name it) -> value
+
+
+@dataclass(frozen=True)
+class ValueKind:
+    convert: Convert
+    style: str = "name"  # name, number, constant, string, keyword
+    source: str | None = None  # the completion source's name, None for no completion
+
+
+def _as_is(value: str, param: Param, what: str) -> str:
+    return value
+
+
+def _alias(value: str, param: Param, what: str) -> str:
+    if not ALIAS_RE.match(value):
+        raise KindError(f"{value!r} is not a valid alias",
+                        "an alias is letters, digits, '_' and '-', starting with a letter")
+    return value
+
+
+def _address(value: str, param: Param, what: str) -> str:
+    from .addresses import parse_address  # noqa: PLC0415 - addresses imports nothing heavy, but lazily all the same
+    from .errors import UsageError  # noqa: PLC0415
+
+    try:
+        parse_address(value)
+    except UsageError as exc:
+        raise KindError(exc.message, exc.hint) from None
+    return value
+
+
+def _path(value: str, param: Param, what: str) -> str:
+    if value == "":
+        raise KindError(f"{what} is empty", "give a file or folder name (. for the current folder)")
+    return value
+
+
+def _number(value: str, param: Param, what: str) -> float:
+    try:
+        number = float(value) if value.isascii() else -1.0
+    except ValueError:
+        number = -1.0
+    low, high = param.bounds or (0.0, math.inf)
+    if not (number > 0 and number >= low) or math.isnan(number) or math.isinf(number):
+        raise KindError(f"{what} needs a positive number, not {value!r}")
+    if number > high:
+        raise KindError(f"{what} is at most {high:g}, not {value!r}")
+    return number
+
+
+def _integer(value: str, param: Param, what: str) -> int:
+    low, high = param.bounds or (0, math.inf)
+    low, high = int(low), high
+    wanted = "a whole number" if low <= 0 else "a positive whole number" if low == 1 else f"a whole number from {low}"
+    if param.keywords:
+        wanted += " or " + " or ".join(param.keywords)
+    if not ASCII_DIGITS.match(value) or len(value) > 30:
+        raise KindError(f"{what} needs {wanted}, not {value!r}")
+    number = int(value)
+    if number < low:
+        raise KindError(f"{what} needs {wanted}, not {value!r}")
+    if number > high:
+        raise KindError(f"{what} is at most {int(high)}, not {value}")
+    return number
+
+
+def _secret(value: str, param: Param, what: str) -> str:
+    if value == "":
+        raise KindError(f"{what} is empty")
+    return value
+
+
+def _choice(value: str, param: Param, what: str) -> str:
+    if value not in param.choices:
+        raise KindError(f"{what} must be one of {', '.join(param.choices)}, not {value!r}")
+    return value
+
+
+def _format(value: str, param: Param, what: str) -> str:
+    if value.lower() not in FORMATS:
+        raise KindError(f"unknown format {value!r}", "formats: " + ", ".join(FORMATS))
+    return value.lower()
+
+
+def _switch(value: str, param: Param, what: str) -> bool:
+    word = value.lower()
+    if word not in SWITCH_WORDS:
+        raise KindError(f"{what} takes on or off, not {value!r}")
+    return SWITCH_WORDS[word]
+
+
+def _json(value: str, param: Param, what: str) -> Any:
+    depth = max_nesting(value)
+    if depth > MAX_JSON_DEPTH:
+        raise KindError(f"{what} is nested {depth} levels deep; at most {MAX_JSON_DEPTH} are accepted")
+    try:
+        return json.loads(value, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise KindError(f"{what} is not valid JSON: {exc.msg} at character {exc.pos + 1}") from None
+    except ValueError as exc:
+        raise KindError(f"{what} is not valid JSON: {exc}") from None
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def max_nesting(text: str) -> int:
+    """How deeply brackets nest in ``text`` (strings skipped): checked before json.loads recurses."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+    return deepest
+
+
+KINDS: dict[Kind, ValueKind] = {
+    Kind.WORD: ValueKind(_as_is, "name", "words"),  # "words" and "text": no source by default
+    Kind.ALIAS: ValueKind(_alias, "alias", "aliases"),
+    Kind.ADDRESS: ValueKind(_address, "string", "addresses"),
+    Kind.PATH: ValueKind(_path, "string", "paths"),
+    Kind.NUMBER: ValueKind(_number, "number"),
+    Kind.INTEGER: ValueKind(_integer, "number"),
+    Kind.SECRET: ValueKind(_secret, "string"),
+    Kind.COMMAND: ValueKind(_as_is, "keyword", "commands"),
+    Kind.CHOICE: ValueKind(_choice, "constant", "choices"),
+    Kind.TEXT: ValueKind(_as_is, "string", "text"),
+    Kind.JSON: ValueKind(_json, "string"),
+    Kind.DATABASE: ValueKind(_as_is, "name", "databases"),
+    Kind.COLLECTION: ValueKind(_as_is, "name", "collections"),
+    Kind.FIELD: ValueKind(_as_is, "name", "fields"),
+    Kind.PARTITION: ValueKind(_as_is, "name", "partitions"),
+    Kind.INDEX: ValueKind(_as_is, "name", "indexes"),
+    Kind.FORMAT: ValueKind(_format, "constant", "formats"),
+    Kind.SWITCH: ValueKind(_switch, "constant", "switches"),
+}
+
+
+def convert(param: Param, value: str, what: str) -> Any:
+    """``value`` converted by ``param``'s kind; a keyword of the parameter passes as it is."""
+    if value in param.keywords or (value.lower() in param.keywords):
+        return value.lower()
+    assert param.kind is not None
+    return KINDS[param.kind].convert(value, param, what)
+
+
+def style_of(kind: Kind) -> str:
+    return KINDS[kind].style
+
+
+def source_of(kind: Kind) -> str | None:
+    return KINDS[kind].source
