@@ -23,7 +23,7 @@ from prompt_toolkit.output import ColorDepth, Output
 from .cancellable import CancellableRunner
 from .commands.spec import Invocation, Kind
 from .errors import ServerError
-from .history import RecentHistorySuggest, ask_again_for_masked, shell_history
+from .history import RecentHistorySuggest, ShellHistory, ask_again_for_masked, shell_history
 from .keys import shell_key_bindings
 from .results import Result
 from .shell import Runner, Shell
@@ -150,6 +150,14 @@ def tracked(runner: CancellableRunner, health: ConnectionHealth, shell: Shell) -
     return run
 
 
+def tell_once(shell: Shell, history: ShellHistory) -> None:
+    """Say on stderr, once per session, that the history is kept in memory only (and why)."""
+    notice = history.notice()
+    if notice:
+        shell.renderer.err.write(notice + "\n")
+        shell.renderer.err.flush()
+
+
 def run(shell: Shell, before_first_prompt: Callable[[], bool]) -> int:
     ctx = shell.ctx
     runner = CancellableRunner()
@@ -160,7 +168,8 @@ def run(shell: Shell, before_first_prompt: Callable[[], bool]) -> int:
     # next report instead of drawing over the prompt (a long `load` polls and reports).
     ctx.progress = runner.on_main_thread(ctx.progress)
     before_first_prompt()
-    history = shell_history(ctx.environ, ctx.table)
+    history = ctx.history = shell_history(ctx.environ, ctx.table)
+    tell_once(shell, history)
     session = build_session(shell, history, health, equipped=False)
     first: Callable[[], None] | None = after_first_paint(session, shell, history, health)
     try:
@@ -173,6 +182,7 @@ def run(shell: Shell, before_first_prompt: Callable[[], bool]) -> int:
                 return 0
             finally:
                 first = None
+                tell_once(shell, history)  # a history file that failed on this line's write
             if not text.strip():
                 continue
             try:
