@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Callable, Mapping, TextIO, TypeVar
+from typing import TYPE_CHECKING, Callable, Mapping, TextIO, TypeVar
 
 from .commands import build_table
 from .context import Confirmation, ShellContext
@@ -13,6 +13,10 @@ from .output import Renderer
 from .registry import BackendLoader, ConnectionRegistry, load_default_backend
 from .settings import Settings
 from .shell import Runner, Shell
+from .table import CommandTable
+
+if TYPE_CHECKING:
+    from .history import ShellHistory
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -29,6 +33,8 @@ def build_shell(
     environ: Mapping[str, str] | None = None,
     registry: ConnectionRegistry | None = None,
     backend_loader: BackendLoader = load_default_backend,
+    table: CommandTable | None = None,
+    history: "ShellHistory | None" = None,
     ask_secret: Callable[[str], str] | None = None,
     confirm: Callable[[Confirmation], bool] | None = None,
     runner: Runner | None = None,
@@ -37,6 +43,7 @@ def build_shell(
 ) -> Shell:
     """A shell over ``registry`` (a new one by default), writing data to ``out`` and the rest to ``err``.
 
+    ``history`` is the interactive prompt's history (the ``history`` command reads it).
     ``ask_secret`` and ``confirm`` are how the shell asks a person (None: there is no one to ask, as
     in scripts). ``runner`` runs each handler (the REPL's cancellable worker thread); what a handler
     calls back for the screen (progress, questions) goes through ``on_main_thread``.
@@ -47,7 +54,8 @@ def build_shell(
     ctx = ShellContext(
         registry=registry,
         settings=settings,
-        table=build_table(),
+        table=table or build_table(),
+        history=history,
         ask_secret=on_main_thread(ask_secret) if ask_secret else None,
         confirm=on_main_thread(confirm) if confirm else None,
         environ=environ,

@@ -86,7 +86,12 @@ def _connect_first(shell: Shell, args: argparse.Namespace) -> bool:
 
         target = args.lite or str(default_lite_dir())
         if not args.lite:
-            private_dir(default_lite_dir().parent)
+            try:
+                private_dir(default_lite_dir().parent)
+            except OSError as exc:
+                shell.renderer.error(f"cannot create {default_lite_dir().parent}: "
+                                     f"{(exc.strerror or str(exc)).lower()} (give --lite DIR to use another)")
+                return False
         return shell.run_line(f"connect local --lite {quote(target)}").ok
     if args.address:
         return shell.run_line(f"connect default {quote(args.address)}").ok

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Callable, Mapping
 from .settings import Settings
 
 if TYPE_CHECKING:
+    from .history import ShellHistory
     from .metadata import MetadataCache
     from .registry import ConnectionRegistry
     from .session_api import ServerSession
@@ -42,6 +43,8 @@ class ShellContext:
     metadata: "MetadataCache | None" = None
     # Shows a one-line progress report (a long load); the shell points it at its renderer.
     progress: Callable[[str], None] = lambda text: None
+    # The interactive session's history (repl.py), for `history` to show what it holds; None in scripts.
+    history: "ShellHistory | None" = None
 
     def __post_init__(self) -> None:
         if self.metadata is None:

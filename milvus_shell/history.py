@@ -4,12 +4,18 @@ The file keeps prompt_toolkit's FileHistory format (``# time`` then ``+line``) a
 mode 0600 in a 0700 directory. Every line passes through ``redact`` (secret option values become
 ``***``) before it is kept, in memory or on disk. Reading tolerates anything: a missing, unreadable,
 binary or huge file gives what can be recovered, never an error.
+
+The path is never followed through a symbolic link, never opened in a way that blocks (a FIFO), and
+only a regular file of the current user is read or appended to; an existing file is never chmod'ed.
+When the file cannot be used the session keeps its history in memory and says so once.
 """
 
 from __future__ import annotations
 
 import datetime
+import errno
 import os
+import stat
 from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
@@ -34,10 +40,96 @@ def history_path(environ: Mapping[str, str]) -> Path:
     return state_dir(environ) / FILE_NAME
 
 
-def read_entries(path: Path) -> list[str]:
-    """The entries of a history file, oldest first; [] when it cannot be read."""
+class Unusable(OSError):
+    """The history path holds something the shell must not read or write; ``str()`` says what, in words."""
+
+
+NOT_REGULAR = (
+    (stat.S_ISLNK, "a symbolic link"), (stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"),
+)
+
+
+def _refusal(st: os.stat_result) -> str | None:
+    """Why a file with this status cannot hold the history (``is a directory``...), or None."""
+    for test, kind in NOT_REGULAR:
+        if test(st.st_mode):
+            return f"is {kind}"
+    if not stat.S_ISREG(st.st_mode):
+        return "is not a regular file"
+    if st.st_uid != os.geteuid():
+        return "belongs to another user"
+    return None
+
+
+def _open_failure(path: Path, exc: OSError, write: bool) -> Unusable:
+    if exc.errno in (errno.ELOOP, errno.EMLINK):  # what O_NOFOLLOW gives for a symbolic link
+        return Unusable(f"{path} is a symbolic link")
+    if exc.errno == errno.EISDIR:
+        return Unusable(f"{path} is a directory")
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return Unusable(f"{path} is not {'writable' if write else 'readable'} ({(exc.strerror or '').lower()})")
+    return Unusable(f"cannot {'write' if write else 'read'} {path}: {(exc.strerror or str(exc)).lower()}")
+
+
+def open_history(path: Path, write: bool = False, create: bool = True) -> int:
+    """A descriptor on the history file, for appending (``write``) or reading.
+
+    Only a regular file of the current user, never through a symbolic link (O_NOFOLLOW) and never
+    waiting on a FIFO (checked before opening, and O_NONBLOCK). A missing file is created 0600 when
+    ``write`` and ``create``; otherwise FileNotFoundError. Raises ``Unusable`` saying why not.
+    """
     try:
-        with open(path, "rb") as f:
+        reason = _refusal(os.lstat(path))
+    except FileNotFoundError:
+        if not (write and create):
+            raise
+        reason = None
+    if reason:
+        raise Unusable(f"{path} {reason}")
+    flags = os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC | (os.O_WRONLY | os.O_APPEND if write else os.O_RDONLY)
+    try:
+        fd, created = _open(path, flags, write and create)
+    except OSError as exc:
+        raise _open_failure(path, exc, write) from None
+    reason = _refusal(os.fstat(fd))  # what was opened, should the path have changed since lstat
+    if reason:
+        os.close(fd)
+        raise Unusable(f"{path} {reason}")
+    if created:
+        os.fchmod(fd, 0o600)  # exactly 0600 whatever the umask; only a file the shell just created
+    return fd
+
+
+def _open(path: Path, flags: int, create: bool) -> tuple[int, bool]:
+    """(descriptor, whether this call created the file)."""
+    if create:
+        try:
+            return os.open(path, flags | os.O_CREAT | os.O_EXCL, 0o600), True
+        except FileExistsError:
+            pass
+    return os.open(path, flags), False
+
+
+def history_problem(path: Path) -> str | None:
+    """Why the history file cannot be appended to, in words, or None (a missing file is no problem)."""
+    try:
+        os.close(open_history(path, write=True, create=False))
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return _write_problem(path, exc)
+    return None
+
+
+def _write_problem(path: Path, exc: OSError) -> str:
+    return str(exc) if isinstance(exc, Unusable) else str(_open_failure(path, exc, True))
+
+
+def read_entries(path: Path) -> list[str]:
+    """The entries of a history file, oldest first; [] when it cannot be read (or must not be)."""
+    try:
+        with open(open_history(path), "rb") as f:
             size = os.fstat(f.fileno()).st_size
             if size > MAX_READ_BYTES:
                 f.seek(size - MAX_READ_BYTES)
@@ -65,11 +157,9 @@ def read_entries(path: Path) -> list[str]:
 
 
 def append_entry(path: Path, text: str) -> None:
-    """Append one entry; the file is created 0600 (and tightened to 0600 if it was not)."""
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    """Append one entry, creating the file (0600) if it is missing; raises OSError (``Unusable``)."""
+    fd = open_history(path, write=True)
     try:
-        if os.fstat(fd).st_mode & 0o077:
-            os.fchmod(fd, 0o600)
         record = f"\n# {datetime.datetime.now()}\n" + "".join(f"+{line}\n" for line in text.split("\n"))
         os.write(fd, record.encode("utf-8", errors="replace"))
     finally:
@@ -79,30 +169,40 @@ def append_entry(path: Path, text: str) -> None:
 class PrivateFileHistory(History):
     """prompt_toolkit History on a private file; entries are redacted before they are written.
 
-    When the file cannot be written the session goes on with what it has in memory
-    (``write_failed`` says why, once).
+    When the file cannot be used (``problem`` says why, in words) the session goes on with what it
+    has in memory; ``notice`` gives the line to tell the user, once.
     """
 
     def __init__(self, path: Path, redact: Redact) -> None:
         super().__init__()
         self.path = path
         self.redact = redact
-        self.write_failed: str | None = None
+        self.problem: str | None = None
+        self._told = False
         try:
             private_dir(path.parent)
         except OSError as exc:
-            self.write_failed = f"cannot create {path.parent}: {exc.strerror}"
+            self.problem = f"cannot create {path.parent}: {(exc.strerror or str(exc)).lower()}"
+        else:
+            self.problem = history_problem(path)
 
     def load_history_strings(self) -> Iterable[str]:
         return reversed(read_entries(self.path))
 
     def store_string(self, string: str) -> None:
-        if self.write_failed:
+        if self.problem:
             return
         try:
             append_entry(self.path, self.redact(string))
         except OSError as exc:
-            self.write_failed = f"cannot write {self.path}: {exc.strerror}"
+            self.problem = _write_problem(self.path, exc)
+
+    def notice(self) -> str | None:
+        """The one line that says the history is not saved, the first time it is asked; else None."""
+        if not self.problem or self._told:
+            return None
+        self._told = True
+        return f"history not saved: {self.problem}; keeping this session's history in memory only"
 
 
 class ShellHistory(ThreadedHistory):
@@ -112,6 +212,15 @@ class ShellHistory(ThreadedHistory):
     def __init__(self, history: History, redact: Redact) -> None:
         super().__init__(history)
         self.redact = redact
+
+    @property
+    def problem(self) -> str | None:
+        """Why the history is kept in memory only, or None when it goes to its file."""
+        return getattr(self.history, "problem", None)
+
+    def notice(self) -> str | None:
+        notice = getattr(self.history, "notice", None)
+        return notice() if notice else None
 
     def append_string(self, string: str) -> None:
         clean = self.redact(string)

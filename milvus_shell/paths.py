@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 from typing import Mapping
@@ -29,9 +30,36 @@ def config_dir(env: Mapping[str, str] = os.environ) -> Path:
 
 
 def private_dir(path: Path) -> Path:
-    """Create ``path`` (and parents) readable by the user only."""
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    """Create ``path`` and its missing parents, each with mode 0700 (whatever the umask).
+
+    A directory that already exists is used as it is and never chmod'ed: it may be another user's,
+    or reached through a symbolic link. Raises OSError when ``path`` cannot be a directory.
+    """
+    missing: list[Path] = []
+    for folder in (path, *path.parents):
+        if os.path.isdir(folder):
+            break
+        missing.append(folder)
+    for folder in reversed(missing):
+        try:
+            os.mkdir(folder, 0o700)
+        except FileExistsError:
+            if not os.path.isdir(folder):  # a file, or a dangling symbolic link
+                raise NotADirectoryError(errno.ENOTDIR, "not a directory", str(folder)) from None
+            continue  # made meanwhile by someone else: not ours to tighten
+        _tighten(folder)
     return path
+
+
+def _tighten(folder: Path) -> None:
+    """chmod 0700 a directory this process has just created, through a descriptor that cannot be a
+    symbolic link swapped in since."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    try:
+        if os.fstat(fd).st_uid == os.geteuid():
+            os.fchmod(fd, 0o700)
+    finally:
+        os.close(fd)
 
 
 def default_lite_dir(env: Mapping[str, str] = os.environ) -> Path:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import getpass
 import importlib
+import os
 import sys
 import threading
 from functools import partial
@@ -23,10 +24,11 @@ from prompt_toolkit.output import ColorDepth, Output
 
 from .app import build_shell
 from .cancellable import CancellableRunner
+from .commands import build_table
 from .commands.spec import Invocation
 from .context import Confirmation
 from .errors import ServerError
-from .history import RecentHistorySuggest, ask_again_for_masked, shell_history
+from .history import RecentHistorySuggest, ShellHistory, ask_again_for_masked, shell_history
 from .keys import shell_key_bindings
 from .registry import ConnectionRegistry
 from .results import Result
@@ -168,17 +170,29 @@ def tracked(runner: CancellableRunner, health: ConnectionHealth, registry: Conne
     return run
 
 
-def interactive_shell(settings: Settings) -> tuple[Shell, ConnectionHealth]:
+def interactive_shell(settings: Settings, environ: Mapping[str, str] | None = None) -> tuple[Shell, ConnectionHealth]:
     """The shell the prompt drives: handlers on a cancellable worker thread, questions and progress
-    drawn by the main thread, aliases that stop answering noticed."""
+    drawn by the main thread, a history file that never holds a secret, aliases that stop answering
+    noticed."""
+    environ = os.environ if environ is None else environ
     runner = CancellableRunner()
     registry = ConnectionRegistry(timeout=settings.timeout)
     health = ConnectionHealth(check=registry.ping, is_live=registry.is_connected)
+    table = build_table()
     # A command abandoned by Ctrl-C gets Cancelled at its next progress report (a long `load` polls)
     # instead of drawing over the prompt: on_main_thread refuses a worker that was abandoned.
-    shell = build_shell(settings, registry=registry, runner=tracked(runner, health, registry),
+    shell = build_shell(settings, environ=environ, registry=registry, table=table,
+                        history=shell_history(environ, table), runner=tracked(runner, health, registry),
                         ask_secret=ask_secret, confirm=confirm_at_terminal, on_main_thread=runner.on_main_thread)
     return shell, health
+
+
+def tell_once(shell: Shell, history: ShellHistory) -> None:
+    """Say on stderr, once per session, that the history is kept in memory only (and why)."""
+    notice = history.notice()
+    if notice:
+        shell.renderer.err.write(notice + "\n")
+        shell.renderer.err.flush()
 
 
 def run(settings: Settings, before_first_prompt: Callable[[Shell], bool]) -> int:
@@ -186,7 +200,8 @@ def run(settings: Settings, before_first_prompt: Callable[[Shell], bool]) -> int
     ctx = shell.ctx
     try:
         before_first_prompt(shell)
-        history = shell_history(ctx.environ, ctx.table)
+        history = ctx.history
+        tell_once(shell, history)
         session = build_session(shell, history, health, equipped=False)
         return _loop(shell, session, after_first_paint(session, shell, history, health))
     finally:
@@ -204,6 +219,7 @@ def _loop(shell: Shell, session: PromptSession[str], first: Callable[[], None] |
             return 0
         finally:
             first = None
+            tell_once(shell, shell.ctx.history)  # a history file that failed on this line's write
         if not text.strip():
             continue
         try:

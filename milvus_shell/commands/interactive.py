@@ -10,16 +10,23 @@ DEFAULT_COUNT = 20
 
 
 def history(ctx: ShellContext, inv: Invocation) -> Table | Message:
-    from ..history import history_path, read_entries  # noqa: PLC0415 - prompt_toolkit's history only when asked
+    from ..history import history_path, history_problem, read_entries  # noqa: PLC0415 - only when asked
 
     path = history_path(ctx.environ)
-    entries = read_entries(path)
+    session = ctx.history
+    problem = session.problem if session is not None else history_problem(path)
+    if problem and session is not None:  # never claim a file that is not written: show this session's
+        entries, where = list(session.get_strings()), f"kept in memory only: {problem}"
+    elif problem:
+        entries, where = read_entries(path), f"the interactive shell keeps it in memory only: {problem}"
+    else:
+        entries, where = read_entries(path), f"from {path}"
     if not entries:
-        return Message(f"no history yet (it is kept in {path})")
+        return Message(f"no history yet ({where if problem else f'it is kept in {path}'})")
     shown = entries[-inv.arg("COUNT", DEFAULT_COUNT):]
     first = len(entries) - len(shown) + 1
     rows = [[first + i, line] for i, line in enumerate(shown)]
-    return Table(["#", "command"], rows, footer=f"({len(shown)} of {len(entries)}, from {path})")
+    return Table(["#", "command"], rows, footer=f"({len(shown)} of {len(entries)}, {where})")
 
 
 COMMANDS = (
@@ -32,7 +39,9 @@ COMMANDS = (
         details=(
             "The history file is $XDG_STATE_HOME/milvus-shell/history (by default "
             "~/.local/state/milvus-shell/history), readable by you alone. Values of --password and "
-            "--token are stored as ***; Up/Down and Ctrl-R search it at the prompt."
+            "--token are stored as ***; Up/Down and Ctrl-R search it at the prompt. When that path is not "
+            "a regular file of yours (a symbolic link, a FIFO, a directory...) or cannot be written, the "
+            "history is kept in memory for the session only, and `history` says why."
         ),
     ),
 )
