@@ -27,6 +27,8 @@ def commands_markdown(table: CommandTable) -> str:
         out += ["", f"## {cmd.name}", "", cmd.summary + ".", "", "```", cmd.syntax(), "```"]
         if cmd.details:
             out += ["", cmd.details]
+        if cmd.safety():
+            out += ["", "**" + cmd.safety()[0].upper() + cmd.safety()[1:] + ".**"]
         if cmd.positionals or cmd.options:
             out += ["", "| argument | meaning |", "|---|---|"]
             out += [f"| `{p.name}` | {_cell(p.help)} |" for p in cmd.positionals]

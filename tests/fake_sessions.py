@@ -1,10 +1,25 @@
-"""A backend with no network, for tests of completion, highlighting and keys: connects always work."""
+"""Sessions with no network, for tests of completion, highlighting, keys and handlers.
+
+``FakeSession`` satisfies session_api.ServerSession over an in-memory catalog; it records every
+server call (name and arguments) in ``calls``, so a handler test can check what would have reached a
+server (the same commands also have real-server tests).
+"""
 
 from __future__ import annotations
 
+from typing import Any, Sequence
+
 from milvus_shell.addresses import parse_address
+from milvus_shell.catalog import CollectionDetails, CollectionInfo, FieldInfo, LoadInfo
 from milvus_shell.connection import ConnectionSettings, PingInfo
+from milvus_shell.errors import ServerError
 from milvus_shell.registry import ConnectionRegistry
+
+BOOKS = CollectionInfo("books", (
+    FieldInfo("id", "Int64", "INT64", primary=True),
+    FieldInfo("title", "VarChar(64)", "VARCHAR"),
+    FieldInfo("vector", "FloatVector(dim 4)", "FLOAT_VECTOR", dim=4),
+))
 
 
 class FakeSession:
@@ -13,12 +28,78 @@ class FakeSession:
         self.server_version = "fake-2.5"
         self.database = settings.effective_database or "default"
         self.round_trip_ms = 0.1
+        self.collections: dict[str, CollectionInfo] = {"books": BOOKS}
+        self.rows: dict[str, list[dict[str, Any]]] = {"books": [{"id": i, "title": f"book {i}"} for i in range(3)]}
+        self.calls: list[tuple[str, tuple[Any, ...]]] = []
+
+    @property
+    def address(self) -> str:
+        return self.settings.display_address()
 
     def ping(self) -> PingInfo:
-        return PingInfo("", self.settings.display_address(), 0.1, True, "serving")
+        return PingInfo("", self.address, 0.1, True, "serving")
 
     def close(self, stop_embedded: bool = True) -> None:
         pass
+
+    def _record(self, name: str, *args: Any) -> None:
+        self.calls.append((name, args))
+
+    def _info(self, name: str) -> CollectionInfo:
+        if name not in self.collections:
+            raise ServerError(f"collection {name!r} not found in database {self.database!r}",
+                              "collection-not-found")
+        return self.collections[name]
+
+    def list_databases(self) -> list[str]:
+        return ["default"]
+
+    def list_collections(self) -> list[str]:
+        return sorted(self.collections)
+
+    def describe_collection(self, name: str) -> CollectionInfo:
+        self._record("describe_collection", name)
+        return self._info(name)
+
+    def describe(self, name: str) -> CollectionDetails:
+        return CollectionDetails(self._info(name), (), ("_default",), LoadInfo("loaded"), len(self.rows[name]))
+
+    def row_count(self, name: str) -> int:
+        self._info(name)
+        return len(self.rows[name])
+
+    def load_state(self, name: str, partition: str = "") -> LoadInfo:
+        self._info(name)
+        return LoadInfo("loaded")
+
+    def list_indexes(self, name: str) -> list:
+        return []
+
+    def list_partitions(self, name: str) -> list[str]:
+        return ["_default"]
+
+    def list_aliases(self, collection: str = "") -> list[tuple[str, str]]:
+        return []
+
+    def count(self, collection: str, filter_expr: str = "") -> int:
+        self._record("count", collection, filter_expr)
+        self._info(collection)
+        return len(self.rows[collection])
+
+    def query(self, collection: str, filter_expr: str, fields: Sequence[str] | None, limit: int,
+              offset: int = 0, partitions: Sequence[str] | None = None) -> list[dict[str, Any]]:
+        self._record("query", collection, filter_expr, limit, offset)
+        return self.rows[collection][offset:offset + limit]
+
+    def flush(self, name: str) -> None:
+        self._record("flush", name)
+        self._info(name)
+
+    def drop_collection(self, name: str) -> None:
+        self._record("drop_collection", name)
+        self._info(name)
+        del self.collections[name]
+        del self.rows[name]
 
 
 class FakeBackend:

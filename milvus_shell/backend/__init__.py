@@ -22,6 +22,7 @@ from pymilvus.exceptions import MilvusException  # noqa: E402
 
 from . import lite  # noqa: E402
 from .data import DataOps  # noqa: E402
+from .ddl import DdlOps  # noqa: E402
 from .explore import ExploreOps  # noqa: E402
 from .wording import looks_unsupported, milvus_kind, server_shown  # noqa: E402
 from ..connection import ConnectionSettings, PingInfo  # noqa: E402
@@ -140,7 +141,7 @@ def _client_kwargs(settings: ConnectionSettings, connect_timeout: float) -> dict
     return kwargs
 
 
-class Session(ExploreOps, DataOps):
+class Session(ExploreOps, DataOps, DdlOps):
     """One alias's live connection: a dedicated MilvusClient and the facts learned when connecting.
 
     Its methods are the server operations (see session_api.ServerSession for the whole list); each

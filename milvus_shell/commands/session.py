@@ -13,6 +13,8 @@ def command_help_text(cmd: Command) -> str:
     lines = [f"usage: {cmd.syntax()}", "", cmd.summary + "."]
     if cmd.details:
         lines += ["", cmd.details]
+    if cmd.safety():
+        lines += ["", cmd.safety()[0].upper() + cmd.safety()[1:] + "."]
     if cmd.positionals:
         lines += ["", "arguments:"]
         width = max(len(p.name) for p in cmd.positionals)
@@ -33,7 +35,7 @@ def help_(ctx: ShellContext, inv: Invocation) -> Message | Group:
         name = " ".join(words).lower()
         cmd = ctx.table.get(name)
         if cmd is None:
-            matches = [c for c in ctx.table.commands if c.name.startswith(name + " ")]
+            matches = ctx.table.under(words)
             if not matches:
                 raise UsageError(f"no command {name!r}", "help lists them all")
             return Message("\n\n".join(command_help_text(c) for c in matches))

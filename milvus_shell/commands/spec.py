@@ -166,6 +166,17 @@ class Command:
     def syntax(self) -> str:
         return " ".join(text for _, text in self.syntax_parts())
 
+    def safety(self) -> str:
+        """What the command changes and whether it asks first, in words (help and docs/commands.md)."""
+        parts = []
+        if self.changes:
+            parts.append("changes the server's " + ", ".join(e.value for e in Effect if e in self.changes))
+        if self.destroys is not None:
+            typed = f", and wants the {self.confirm_by_typing} typed back" if self.confirm_by_typing else ""
+            parts.append(f"destructive: asks first, naming what will be lost and where{typed}; "
+                         "a script must add --yes")
+        return "; ".join(parts)
+
 
 @dataclass(frozen=True)
 class Invocation:

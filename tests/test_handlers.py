@@ -1,0 +1,100 @@
+"""Handlers against a fake session (no server): what reaches the server, confirmations, effects.
+
+Each behaviour here also has a real-server test (test_explore_commands.py, test_change_commands.py).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from fake_sessions import FakeBackend
+from harness import Harness
+from milvus_shell.commands.spec import Effect
+from milvus_shell.settings import Settings
+
+
+def fake_shell(confirm=None, interactive=False):
+    sh = Harness(confirm=confirm, backend_loader=lambda: FakeBackend,
+                 settings=Settings(timeout=1, color=False, interactive=interactive))
+    sh.ok("connect prod localhost:19530")
+    return sh
+
+
+def server_calls(sh, name):
+    return [args for call, args in sh.ctx.session().calls if call == name]
+
+
+@pytest.mark.parametrize("line, sent", [
+    ("count books -- 'title == \"book 5\"'", 'title == "book 5"'),
+    ("count books 'title == \"book 5\"'", 'title == "book 5"'),
+    ("count books title == \"book 5\"", 'title == "book 5"'),
+    ("count books title like 'A%'", "title like 'A%'"),
+    ("count books id   >   2", "id   >   2"),  # the spacing typed
+    ("count books -- id > 2", "id > 2"),
+    ("count books", ""),
+])
+def test_count_sends_the_filter_as_typed(line, sent):
+    sh = fake_shell()
+    sh.ok(line)
+    assert server_calls(sh, "count") == [("books", sent)]
+
+
+@pytest.mark.parametrize("line, sent", [
+    ('query books "year > 3" --limit 3', "year > 3"),
+    ("query books year > 3 --limit 3", "year > 3"),
+    ("query books --limit 3 year > 3", "year > 3"),
+    ("query books year > 3 --limit 3 and id < 9", "year > 3 and id < 9"),  # runs split by an option
+    ("query books -- --weird == 1", "--weird == 1"),
+])
+def test_query_sends_the_filter_as_typed(line, sent):
+    sh = fake_shell()
+    sh.ok(line)
+    assert server_calls(sh, "query")[0][1] == sent
+
+
+def test_values_arrive_converted_so_handlers_do_not_check_them():
+    sh = fake_shell()
+    sh.ok("query books --limit 2 --offset 1")
+    assert server_calls(sh, "query") == [("books", "", 3, 1)]  # limit + 1 to see whether more match
+    assert "--limit needs a positive whole number or all, not '５'" in sh.fail("query books --limit ５")
+    assert "--limit is at most" in sh.fail("query books --limit 99999999999999999999")
+
+
+def test_a_destructive_command_in_a_script_needs_yes_and_changes_nothing_without():
+    sh = fake_shell(confirm=None)
+    err = sh.fail("drop collection books")
+    assert "refusing to drop collection 'books'" in err and "--yes" in err
+    assert server_calls(sh, "drop_collection") == []
+    sh.ok("drop collection books --yes")
+    assert server_calls(sh, "drop_collection") == [("books",)]
+
+
+def test_the_confirmation_names_the_loss_the_alias_and_its_address():
+    asked = []
+    sh = fake_shell(confirm=lambda question: asked.append(question) or False)
+    err = sh.fail("drop collection books")
+    assert "not confirmed; nothing changed" in err
+    assert server_calls(sh, "drop_collection") == []
+    (question,) = asked
+    assert question.alias == "prod" and question.address == "localhost:19530"
+    assert "books" in question.loss and "3 rows" in question.loss
+    assert question.typed == "books"  # dropping a collection wants its name typed back
+
+
+def test_a_confirmed_destructive_command_runs():
+    sh = fake_shell(confirm=lambda question: True)
+    assert "dropped collection books" in sh.ok("drop collection books")
+    assert "not found" in sh.fail("drop collection books --yes")
+
+
+def test_declared_effects_refresh_the_name_cache_after_success_only():
+    sh = fake_shell(confirm=lambda question: True, interactive=True)
+    refreshed = []
+    cache = sh.ctx.metadata
+    cache.changed = lambda alias, effects, collection=None: refreshed.append((set(effects), collection))
+    sh.ok("flush books")
+    assert refreshed == []  # flush declares no change of names
+    sh.fail("drop collection nosuch --yes")
+    assert refreshed == []
+    sh.ok("drop collection books")
+    assert refreshed == [({Effect.COLLECTIONS, Effect.ALIASES}, "books")]
