@@ -1,8 +1,16 @@
-"""Session fixtures: real servers on free loopback ports, and a private HOME for every test.
+"""Fixtures shared by the test modules: real servers on free loopback ports, the collections the
+exploring tests read, an in-process shell (``sh``), a shell in a pseudo-terminal (``terminal``), and
+a private HOME for every test.
 
 The Milvus 2.3.5 servers (one with authentication, one with two-way TLS) start together, in
 threads, the first time a test asks for either: a few seconds, plus a one-off unpack of the
 binaries into a cache the two share.
+
+Tests come in two tiers: a test that starts or needs a server carries ``@pytest.mark.server``;
+``python -m pytest -m "not server"`` is the fast loop, CI runs everything. A test that uses one of
+SERVER_FIXTURES without the mark stops the collection (see ``pytest_collection_modifyitems``).
+A test that starts a server without those fixtures (an embedded Milvus Lite on a ``.db`` folder,
+``--lite``) must be marked by hand.
 """
 
 from __future__ import annotations
@@ -11,7 +19,28 @@ import threading
 
 import pytest
 
+from harness import Harness
+from pty_terminal import Terminal
 from servers import LiteServer, MilvusStandalone, make_certs
+
+# Every fixture below that starts a server, or gives a test one (``server`` picks one by name at run
+# time, so it is not seen through its dependencies). Fixtures that depend on these are covered:
+# ``item.fixturenames`` holds a test's fixtures with everything they depend on.
+SERVER_FIXTURES = frozenset({
+    "lite_server", "own_server", "_milvus_pair", "milvus_auth", "milvus_tls",
+    "lite_ready", "milvus_ready", "server",
+})
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects: every collected test is checked
+def pytest_collection_modifyitems(config, items):
+    unmarked = [f"{item.nodeid} (uses {', '.join(sorted(SERVER_FIXTURES.intersection(item.fixturenames)))})"
+                for item in items
+                if SERVER_FIXTURES.intersection(item.fixturenames) and item.get_closest_marker("server") is None]
+    if unmarked:
+        raise pytest.UsageError(
+            "these tests use a server fixture but lack @pytest.mark.server, so `-m \"not server\"` "
+            "would start a server:\n  " + "\n  ".join(unmarked))
 
 
 @pytest.fixture(autouse=True)
@@ -32,6 +61,13 @@ def private_home(tmp_path, monkeypatch):
 def lite_server(tmp_path_factory):
     """A standalone Milvus Lite server (its own process: it can be frozen, killed, restarted)."""
     with LiteServer(tmp_path_factory.mktemp("lite")) as server:
+        yield server
+
+
+@pytest.fixture
+def own_server(tmp_path):
+    """A Lite server of this test's own, free to be frozen or killed."""
+    with LiteServer(tmp_path / "own") as server:
         yield server
 
 
@@ -80,3 +116,52 @@ def milvus_auth(_milvus_pair):
 def milvus_tls(_milvus_pair):
     """Milvus 2.3.5 standalone with two-way TLS (certificates from the ``certs`` fixture)."""
     return _milvus_pair["tls"]
+
+
+# -- the collections of explore_data.py, on Milvus Lite and on Milvus 2.3.5 --------------------------
+
+@pytest.fixture(scope="session")
+def lite_ready(lite_server):
+    import explore_data  # pymilvus: imported only when a test asks for these collections
+
+    explore_data.create_all(lite_server.client_kwargs())
+    return lite_server
+
+
+@pytest.fixture(scope="session")
+def milvus_ready(milvus_auth):
+    import explore_data
+
+    explore_data.create_all(milvus_auth.client_kwargs())
+    return milvus_auth
+
+
+@pytest.fixture(params=["lite", "milvus"])
+def server(request):
+    """Each test that asks for it runs twice: on Milvus Lite and on Milvus 2.3.5, both holding explore_data."""
+    return request.getfixturevalue("lite_ready" if request.param == "lite" else "milvus_ready")
+
+
+# -- shells ----------------------------------------------------------------------------------------
+
+@pytest.fixture
+def sh():
+    """An in-process shell with its own registry (harness.py), not connected; closed after the test."""
+    harness = Harness(timeout=10)
+    yield harness
+    harness.close()
+
+
+@pytest.fixture
+def terminal():
+    """Opens shells in pseudo-terminals (``terminal(*args, env=, rows=, cols=)``); all ended after the test."""
+    opened: list[Terminal] = []
+
+    def open_terminal(*args: str, **kwargs) -> Terminal:
+        term = Terminal(*args, **kwargs)
+        opened.append(term)
+        return term
+
+    yield open_terminal
+    for term in opened:
+        term.close()

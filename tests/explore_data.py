@@ -10,6 +10,8 @@ are visible at once; loaded. ``explore_unloaded``: indexed, never loaded. Row ``
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
+from typing import Iterator
 
 from pymilvus import DataType, MilvusClient
 
@@ -49,6 +51,21 @@ def create_all(client_kwargs: dict) -> None:
         _unloaded(client)
         _database(client, client_kwargs)
     finally:
+        client.close()
+
+
+@contextmanager
+def scratch_collection(client_kwargs: dict, name: str, **create) -> Iterator[MilvusClient]:
+    """A quick-setup collection ``name`` (``dimension=2``, loaded; ``create`` adds to the arguments),
+    made afresh; dropped, and its client closed, afterwards."""
+    client = MilvusClient(**client_kwargs, dedicated=True)
+    try:
+        if client.has_collection(name):
+            client.drop_collection(name)
+        client.create_collection(name, dimension=2, **create)
+        yield client
+    finally:
+        client.drop_collection(name)
         client.close()
 
 

@@ -52,3 +52,10 @@ class Harness:
 
     def close(self) -> None:
         self.registry.close()
+
+
+def connect_line(server) -> str:
+    """The ``connect default ...`` line for a test server (root's password where it has authentication)."""
+    if getattr(server, "auth", False):
+        return f"connect default {server.address} --user root --password Milvus"
+    return f"connect default {server.address}"

@@ -17,6 +17,7 @@ def shell(*args, stdin=None, env=None):
     )
 
 
+@pytest.mark.server
 def test_c_runs_in_order_and_exits_0(lite_server):
     r = shell("-c", f"connect a {lite_server.address}", "-c", "ping a; connections")
     assert r.returncode == 0, r.stderr
@@ -26,6 +27,7 @@ def test_c_runs_in_order_and_exits_0(lite_server):
     assert "\x1b[" not in out  # no colors when stdout is not a terminal
 
 
+@pytest.mark.server
 def test_c_stops_at_the_first_failure_with_exit_1(lite_server):
     r = shell("-c", f"connect a {lite_server.address}; ping nope; connections", "-c", "help")
     assert r.returncode == 1
@@ -40,6 +42,7 @@ def test_parse_error_in_a_script_is_a_failed_command():
     assert "Traceback" not in r.stderr
 
 
+@pytest.mark.server
 def test_file_mode_names_the_failing_line(lite_server, tmp_path):
     script = tmp_path / "s.msh"
     script.write_text(
@@ -53,6 +56,7 @@ def test_file_mode_names_the_failing_line(lite_server, tmp_path):
     assert shell("-f", str(script)).returncode == 0
 
 
+@pytest.mark.server
 def test_stdin_mode(lite_server):
     r = shell(stdin=f"connect a {lite_server.address}\nconnections\n")
     assert r.returncode == 0, r.stderr
@@ -62,6 +66,7 @@ def test_stdin_mode(lite_server):
     assert "line 2: unknown alias 'b'" in r.stderr
 
 
+@pytest.mark.server
 def test_exit_ends_a_script_early(lite_server):
     r = shell(stdin="help\nexit\nping nope\n")
     assert r.returncode == 0
@@ -83,6 +88,7 @@ def test_usage_errors_exit_2(args, words):
     assert words in r.stderr
 
 
+@pytest.mark.server
 def test_address_argument_connects_default_first(lite_server):
     r = shell(lite_server.address, "-c", "connections")
     assert r.returncode == 0, r.stderr
@@ -97,6 +103,7 @@ def test_address_argument_failure_exits_1_without_running_commands():
     assert "E1" not in r.stderr  # no gRPC log lines
 
 
+@pytest.mark.server  # --lite: an embedded Milvus Lite, no server fixture, so marked by hand
 def test_lite_flag_default_directory_is_private(private_home):
     env = None  # conftest's private HOME/XDG_* are in os.environ
     r = shell("--lite", "-c", "connections", env=env)
@@ -107,6 +114,7 @@ def test_lite_flag_default_directory_is_private(private_home):
     assert (lite_dir.parent.stat().st_mode & 0o777) == 0o700
 
 
+@pytest.mark.server  # --lite: an embedded Milvus Lite, no server fixture, so marked by hand
 def test_lite_flag_with_a_directory(tmp_path):
     r = shell("--lite", str(tmp_path / "mydata"), "-c", "ping local")
     assert r.returncode == 0, r.stderr

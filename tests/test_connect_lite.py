@@ -1,4 +1,5 @@
-"""Connection commands against a real Milvus Lite server (its own process) and an embedded one."""
+"""Connection commands against a real Milvus Lite server (its own process) and an embedded one;
+failures to connect (refused, no such host, a silent peer) need no server and run in the fast tier."""
 
 from __future__ import annotations
 
@@ -8,16 +9,8 @@ import time
 
 import pytest
 
-from harness import Harness
 from netkit import Forwarder, SilentPeer, established_to
-from servers import LiteServer, free_port
-
-
-@pytest.fixture
-def sh():
-    harness = Harness(timeout=5)
-    yield harness
-    harness.close()
+from servers import free_port
 
 
 CONNECTED = re.compile(
@@ -26,6 +19,7 @@ CONNECTED = re.compile(
 )
 
 
+@pytest.mark.server
 def test_connect_says_what_was_reached(sh, lite_server):
     out = sh.ok(f"connect default {lite_server.address}")
     m = CONNECTED.match(out.strip())
@@ -36,6 +30,7 @@ def test_connect_says_what_was_reached(sh, lite_server):
     assert sh.registry.active == "default"
 
 
+@pytest.mark.server
 @pytest.mark.parametrize(
     "form", ["127.0.0.1:{port}", "localhost:{port}", "http://127.0.0.1:{port}", "tcp://127.0.0.1:{port}"]
 )
@@ -46,11 +41,13 @@ def test_address_forms_reach_the_server(sh, lite_server, form):
     assert sh.ok("ping a").startswith("a (")
 
 
+@pytest.mark.server
 def test_lone_address_connects_alias_default(sh, lite_server):
     sh.ok(f"connect {lite_server.address}")
     assert sh.states() == {"default": "connected"}
 
 
+@pytest.mark.server
 def test_ipv6_address_form_is_explained(sh, lite_server):
     """pymilvus 3.0.2 cannot dial an IPv6 literal (it drops the brackets): say so, in words.
 
@@ -68,6 +65,7 @@ def test_ipv6_address_form_is_explained(sh, lite_server):
     assert sh.states() == {}
 
 
+@pytest.mark.server
 def test_unix_socket_address_form(sh, lite_server, tmp_path):
     path = str(tmp_path / "milvus.sock")
     with Forwarder(socket.AF_UNIX, path, lite_server.port):
@@ -76,6 +74,7 @@ def test_unix_socket_address_form(sh, lite_server, tmp_path):
         assert "serving" in sh.ok("ping sock")
 
 
+@pytest.mark.server  # an embedded Milvus Lite: no server fixture, so marked by hand
 def test_embedded_lite_data_directory(sh, tmp_path):
     data = tmp_path / "books.db"
     out = sh.ok(f"connect local {data}")
@@ -99,11 +98,20 @@ def test_connection_refused(sh):
 
 
 def test_bare_host_uses_port_19530(sh):
+    """The shell dials 19530 for a bare host and names that address, whatever listens there: nothing
+    (refused), or, as often on its users' machines, a Milvus (connected) or something else."""
     with socket.socket() as probe:
-        if probe.connect_ex(("127.0.0.1", 19530)) == 0:
-            pytest.fail("something listens on 19530; this test needs it closed")
-    err = sh.fail("connect x 127.0.0.1")
-    assert "connection refused by 127.0.0.1:19530" in err
+        taken = probe.connect_ex(("127.0.0.1", 19530)) == 0
+    line = "connect x 127.0.0.1 --timeout 3"  # a silent listener on 19530 would hold the default 10 s
+    if not taken:
+        assert "connection refused by 127.0.0.1:19530" in sh.fail(line)
+        return
+    ok, out, err = sh.run(line)
+    if ok:
+        assert out.startswith("connected x -> 127.0.0.1:19530 "), out
+        assert sh.registry.settings("x").address.port == 19530
+    else:
+        assert err.startswith("error: ") and "127.0.0.1:19530" in err, err
 
 
 def test_host_not_found(sh):
@@ -120,17 +128,19 @@ def test_silent_peer_times_out_with_the_number_of_seconds(sh):
     assert elapsed < 10
 
 
-def test_frozen_server_times_out(sh, tmp_path):
-    with LiteServer(tmp_path / "frozen") as server:
-        server.freeze()
-        try:
-            err = sh.fail(f"connect x {server.address} --timeout 1")
-        finally:
-            server.thaw()
-        assert "timed out after 1 s" in err
-        sh.ok(f"connect x {server.address}")
+@pytest.mark.server
+def test_frozen_server_times_out(sh, own_server):
+    server = own_server
+    server.freeze()
+    try:
+        err = sh.fail(f"connect x {server.address} --timeout 1")
+    finally:
+        server.thaw()
+    assert "timed out after 1 s" in err
+    sh.ok(f"connect x {server.address}")
 
 
+@pytest.mark.server
 def test_tls_to_a_plain_text_server(sh, lite_server):
     err = sh.fail(f"connect x https://127.0.0.1:{lite_server.port} --timeout 3")
     assert "TLS handshake failed" in err
@@ -142,6 +152,7 @@ def test_malformed_address_is_a_parse_error(sh):
     assert "^" in err  # the caret points at the column
 
 
+@pytest.mark.server
 def test_failed_connect_changes_nothing(sh, lite_server):
     sh.ok(f"connect a {lite_server.address}")
     sh.ok(f"connect b {lite_server.address}")
@@ -154,6 +165,7 @@ def test_failed_connect_changes_nothing(sh, lite_server):
     assert "serving" in sh.ok("ping a")
 
 
+@pytest.mark.server
 def test_failed_reconnect_of_a_disconnected_alias_keeps_its_settings(sh, lite_server):
     sh.ok(f"connect a {lite_server.address}")
     sh.ok("disconnect a")
@@ -163,6 +175,7 @@ def test_failed_reconnect_of_a_disconnected_alias_keeps_its_settings(sh, lite_se
     assert sh.states() == {"a": "connected"}
 
 
+@pytest.mark.server
 def test_same_address_again_says_already_connected(sh, lite_server):
     sh.ok(f"connect a {lite_server.address}")
     sh.ok(f"connect b {lite_server.address}")
@@ -171,6 +184,7 @@ def test_same_address_again_says_already_connected(sh, lite_server):
     assert sh.registry.active == "a"
 
 
+@pytest.mark.server
 def test_other_address_for_a_live_alias_is_refused(sh, lite_server):
     sh.ok(f"connect a {lite_server.address}")
     err = sh.fail(f"connect a localhost:{lite_server.port}")
@@ -178,18 +192,20 @@ def test_other_address_for_a_live_alias_is_refused(sh, lite_server):
     assert "disconnect a first" in err
 
 
-def test_disconnect_closes_the_channel_for_real(sh, tmp_path):
-    with LiteServer(tmp_path / "own") as server:  # its own port: no other test's connections
-        sh.ok(f"connect a {server.address}")
-        assert established_to(server.port) >= 1
-        out = sh.ok("disconnect a")
-        assert out.strip() == "disconnected a; no active alias"
-        deadline = time.monotonic() + 5
-        while established_to(server.port) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert established_to(server.port) == 0
+@pytest.mark.server
+def test_disconnect_closes_the_channel_for_real(sh, own_server):
+    server = own_server  # its own port: no other test's connections
+    sh.ok(f"connect a {server.address}")
+    assert established_to(server.port) >= 1
+    out = sh.ok("disconnect a")
+    assert out.strip() == "disconnected a; no active alias"
+    deadline = time.monotonic() + 5
+    while established_to(server.port) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert established_to(server.port) == 0
 
 
+@pytest.mark.server
 def test_disconnect_keeps_settings_and_reconnects_by_alias(sh, lite_server):
     sh.ok(f"connect a {lite_server.address}")
     sh.ok(f"connect b {lite_server.address}")
@@ -201,12 +217,14 @@ def test_disconnect_keeps_settings_and_reconnects_by_alias(sh, lite_server):
     assert sh.registry.active == "b"
 
 
+@pytest.mark.server
 def test_disconnect_reports_the_active_alias(sh, lite_server):
     sh.ok(f"connect a {lite_server.address}")
     sh.ok(f"connect b {lite_server.address}")
     assert sh.ok("disconnect a").strip() == "disconnected a; active alias: b"
 
 
+@pytest.mark.server
 def test_disconnect_unknown_alias_names_it_and_changes_nothing(sh, lite_server):
     sh.ok(f"connect a {lite_server.address}")
     err = sh.fail("disconnect a nope")
@@ -214,6 +232,7 @@ def test_disconnect_unknown_alias_names_it_and_changes_nothing(sh, lite_server):
     assert sh.states() == {"a": "connected"}
 
 
+@pytest.mark.server
 def test_disconnect_all(sh, lite_server):
     sh.ok(f"connect a {lite_server.address}; connect b {lite_server.address}")
     out = sh.ok("disconnect --all")
@@ -222,6 +241,7 @@ def test_disconnect_all(sh, lite_server):
     assert "not connected" in sh.fail("ping")
 
 
+@pytest.mark.server
 def test_use_switches_and_refuses_unknown_or_disconnected(sh, lite_server):
     sh.ok(f"connect a {lite_server.address}; connect b {lite_server.address}")
     assert sh.registry.active == "b"
@@ -233,6 +253,7 @@ def test_use_switches_and_refuses_unknown_or_disconnected(sh, lite_server):
     assert sh.registry.active == "a"
 
 
+@pytest.mark.server
 def test_connections_table(sh, lite_server):
     assert "no connections yet" in sh.ok("connections")
     sh.ok(f"connect a {lite_server.address}; connect b {lite_server.address}; disconnect b; use a")
@@ -246,6 +267,7 @@ def test_connections_table(sh, lite_server):
     assert "disconnected" in row_b
 
 
+@pytest.mark.server
 def test_ping_default_and_named(sh, lite_server):
     assert "not connected" in sh.fail("ping")
     sh.ok(f"connect a {lite_server.address}")
@@ -254,6 +276,7 @@ def test_ping_default_and_named(sh, lite_server):
     assert "unknown alias 'b'" in sh.fail("ping b")
 
 
+@pytest.mark.server  # an embedded Milvus Lite: no server fixture, so marked by hand
 def test_two_aliases_on_one_embedded_lite_folder(sh, tmp_path):
     """milvus-lite runs one server per folder: closing one alias must not stop it under the other."""
     data = tmp_path / "shared.db"

@@ -15,6 +15,8 @@ from servers import ROOT_PASSWORD, ROOT_USER, TLS_SERVER_NAME
 SECRET = "Alice-s3cret-7Q"  # a password no other text contains
 USER = "alice"
 
+pytestmark = pytest.mark.server  # the Milvus 2.3.5 servers of conftest, one with auth, one with TLS
+
 
 @pytest.fixture(scope="module")
 def alice(milvus_auth):
@@ -28,13 +30,6 @@ def alice(milvus_auth):
     finally:
         root.close()
     return USER
-
-
-@pytest.fixture
-def sh():
-    harness = Harness(timeout=10)
-    yield harness
-    harness.close()
 
 
 def assert_no_secret(*texts):

@@ -9,39 +9,18 @@ import json
 import pytest
 
 import explore_data as data
-from harness import Harness
+from harness import connect_line
 from milvus_shell.cli import main
 
 
-@pytest.fixture(scope="session")
-def lite_ready(lite_server):
-    data.create_all(lite_server.client_kwargs())
-    return lite_server
-
-
-@pytest.fixture(scope="session")
-def milvus_ready(milvus_auth):
-    data.create_all(milvus_auth.client_kwargs())
-    return milvus_auth
-
-
-def connect_line(server) -> str:
-    if getattr(server, "auth", False):
-        return f"connect default {server.address} --user root --password Milvus"
-    return f"connect default {server.address}"
-
-
-@pytest.fixture(params=["lite", "milvus"])
-def server(request):
-    return request.getfixturevalue("lite_ready" if request.param == "lite" else "milvus_ready")
+pytestmark = pytest.mark.server  # every test runs on Milvus Lite and on Milvus 2.3.5 (conftest's ``server``)
 
 
 @pytest.fixture
-def sh(server):
-    harness = Harness(timeout=10)
-    harness.ok(connect_line(server))
-    yield harness
-    harness.close()
+def sh(sh, server):
+    """conftest's shell, connected as ``default`` to the server of the test."""
+    sh.ok(connect_line(server))
+    return sh
 
 
 def rows_of(out: str) -> list[dict]:
@@ -263,13 +242,7 @@ def test_search_several_vectors(sh):
 
 def test_load_and_release(sh, server):
     name = "explore_load_me"
-    from pymilvus import MilvusClient
-
-    client = MilvusClient(**server.client_kwargs(), dedicated=True)
-    try:
-        if client.has_collection(name):
-            client.drop_collection(name)
-        client.create_collection(name, dimension=2, consistency_level="Strong")  # quick setup: loaded
+    with data.scratch_collection(server.client_kwargs(), name, consistency_level="Strong") as client:  # loaded
         client.insert(name, [{"id": i, "vector": [i, 1]} for i in range(3)])
         out = sh.ok(f"release {name}")
         assert out.strip() == f"released {name}; load {name} makes it searchable again"
@@ -277,9 +250,6 @@ def test_load_and_release(sh, server):
         assert f"collection {name!r} is not loaded" in err and f"hint: load it first: load {name}" in err
         assert sh.ok(f"load {name}").startswith(f"loaded {name} in ")
         assert len(rows_of(sh.ok(f"query {name} --format json"))) == 3
-    finally:
-        client.drop_collection(name)
-        client.close()
 
 
 def test_set_format_and_timing(sh):

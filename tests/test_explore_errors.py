@@ -7,11 +7,18 @@ import json
 import pytest
 
 import explore_data as data
-from harness import Harness
+from harness import Harness, connect_line
 from milvus_shell.cli import main
-from test_explore_commands import connect_line, lite_ready, milvus_ready, server, sh  # noqa: F401 - fixtures
 
 
+@pytest.fixture
+def sh(sh, server):
+    """conftest's shell, connected as ``default`` to the server of the test."""
+    sh.ok(connect_line(server))
+    return sh
+
+
+@pytest.mark.server
 @pytest.mark.parametrize("line", [
     "describe nope", "count nope", "query nope", "get nope 1", "show indexes nope", "show partitions nope",
     "load nope", "release nope", "search nope --vector '[1, 2]'", "show aliases nope",
@@ -23,6 +30,7 @@ def test_unknown_collection(sh, line):
     assert sh.ok(f"count {data.BOOKS} --format csv").splitlines()[1] == str(data.ROWS)  # still fine
 
 
+@pytest.mark.server
 @pytest.mark.parametrize("line", [
     f"query {data.BOOKS} year >>> 3",
     f"count {data.BOOKS} year == 'abc'",
@@ -35,11 +43,13 @@ def test_bad_filter_expression(sh, line):
     assert "Traceback" not in err
 
 
+@pytest.mark.server
 def test_wrong_vector_dimension(sh):
     err = sh.fail(f"search {data.BOOKS} --vector '[0.1, 0.2]'")
     assert "wrong vector dimension: 2 numbers given, but 'embedding' is FloatVector(dim 4)" in err
 
 
+@pytest.mark.server
 @pytest.mark.parametrize("vector, says", [
     ("'[0.1, 0.2'", "--vector is not valid JSON"),
     ("'[\"a\", 1, 2, 3]'", "not a number"),
@@ -49,12 +59,14 @@ def test_bad_vector_text(sh, vector, says):
     assert says in sh.fail(f"search {data.BOOKS} --vector {vector}")
 
 
+@pytest.mark.server
 def test_search_needs_a_vector_and_a_vector_field(sh):
     assert "search needs either --vector JSON or --like ID" in sh.fail(f"search {data.BOOKS}")
     assert "'title' is not a vector field" in sh.fail(f"search {data.BOOKS} --vector '[1,2,3,4]' --field title")
     assert "no row with id 999999" in sh.fail(f"search {data.BOOKS} --like 999999")
 
 
+@pytest.mark.server
 def test_unloaded_collection_says_how_to_load_it(sh):
     for line in (f"query {data.UNLOADED}", f"search {data.UNLOADED} --vector '[1, 2]'", f"get {data.UNLOADED} 1"):
         err = sh.fail(line)
@@ -62,6 +74,7 @@ def test_unloaded_collection_says_how_to_load_it(sh):
         assert f"hint: load it first: load {data.UNLOADED}" in err
 
 
+@pytest.mark.server
 def test_usage_errors(sh):
     assert "--limit needs a positive whole number or all, not 'many'" in sh.fail(f"query {data.BOOKS} --limit many")
     assert "--limit needs a positive whole number, not '0'" in sh.fail(
@@ -78,6 +91,7 @@ def test_not_connected(capsys):
     assert "not connected" in capsys.readouterr().err
 
 
+@pytest.mark.server
 def test_users_and_roles(sh, server):
     if getattr(server, "auth", False):
         users = json.loads(sh.ok("show users --format json"))
@@ -91,6 +105,7 @@ def test_users_and_roles(sh, server):
             assert "hint: Milvus Lite has no users or roles" in err
 
 
+@pytest.mark.server
 def test_failures_exit_1_in_scripts_and_stop_the_script(server, capsys, tmp_path):
     script = tmp_path / "explore.milvus"
     script.write_text(f"{connect_line(server)}\ncount {data.BOOKS} --format csv\n"
@@ -101,6 +116,7 @@ def test_failures_exit_1_in_scripts_and_stop_the_script(server, capsys, tmp_path
     assert f"{script}:3: bad filter expression" in captured.err
 
 
+@pytest.mark.server
 def test_unimplemented_rpc_is_named(milvus_ready):
     """Milvus 2.3.5 lacks DescribeDatabase (Milvus Lite has it): the backend's words for UNIMPLEMENTED."""
     from milvus_shell.errors import ServerError

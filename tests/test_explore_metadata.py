@@ -7,10 +7,11 @@ import time
 import pytest
 
 import explore_data as data
-from harness import Harness
+from harness import Harness, connect_line
 from milvus_shell.commands.spec import Kind
 from milvus_shell.metadata import CollectionNames, MetadataCache
-from test_explore_commands import connect_line, lite_ready, milvus_ready, server  # noqa: F401 - fixtures
+
+pytestmark = pytest.mark.server  # every test runs on Milvus Lite and on Milvus 2.3.5 (conftest's ``server``)
 
 
 def interactive(harness: Harness) -> Harness:
@@ -19,10 +20,9 @@ def interactive(harness: Harness) -> Harness:
 
 
 @pytest.fixture
-def sh(server):
-    harness = interactive(Harness(timeout=10))
-    yield harness
-    harness.close()
+def sh(sh, server):
+    """conftest's shell, interactive, not connected yet."""
+    return interactive(sh)
 
 
 def test_connect_fills_the_cache_in_the_background(sh, server):

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 import explore_data as data
-from test_explore_commands import lite_ready, milvus_ready  # noqa: F401 - fixtures
-from test_pty import prompt_of, terminal  # noqa: F401 - fixture
+from pty_terminal import prompt_of
+
+pytestmark = pytest.mark.server  # Milvus Lite and Milvus 2.3.5 holding explore_data (conftest)
 
 
 def connected(terminal, server, rows=12):
@@ -50,14 +53,8 @@ def test_prompt_shows_the_database_after_use_database(terminal, lite_ready):
 
 
 def test_load_shows_progress_on_milvus(terminal, milvus_ready):
-    from pymilvus import MilvusClient
-
     name = "explore_load_progress"
-    client = MilvusClient(**milvus_ready.client_kwargs(), dedicated=True)
-    try:
-        if client.has_collection(name):
-            client.drop_collection(name)
-        client.create_collection(name, dimension=2)
+    with data.scratch_collection(milvus_ready.client_kwargs(), name) as client:
         client.release_collection(name)
         term = terminal(milvus_ready.address, rows=30, env={"MILVUS_PASSWORD": "Milvus"})
         term.expect(prompt_of("default", milvus_ready))
@@ -65,6 +62,3 @@ def test_load_shows_progress_on_milvus(terminal, milvus_ready):
         term.expect(rf"loading {name}: \d+%")  # Milvus 2.3.5 takes a second or more
         term.expect(rf"loaded {name} in [0-9.]+ s")
         term.expect(prompt_of("default", milvus_ready))
-    finally:
-        client.drop_collection(name)
-        client.close()

@@ -17,16 +17,9 @@ from milvus_shell.connection import ConnectionSettings
 from milvus_shell.errors import ConnectFailed, ParseError, ShellError
 from milvus_shell.parser import parse_line
 from milvus_shell.registry import ConnectionRegistry
-from servers import LiteServer
 
 
-@pytest.fixture
-def own_server(tmp_path):
-    """A Lite server of this test's own, free to be frozen or killed."""
-    with LiteServer(tmp_path / "own") as server:
-        yield server
-
-
+@pytest.mark.server
 def test_frozen_server_call_times_out_and_others_keep_working(own_server, lite_server):
     sh = Harness(timeout=1.5)
     try:
@@ -47,6 +40,7 @@ def test_frozen_server_call_times_out_and_others_keep_working(own_server, lite_s
         sh.close()
 
 
+@pytest.mark.server
 def test_killed_server_then_restart_on_the_same_port(own_server):
     sh = Harness(timeout=3)
     try:
@@ -63,6 +57,7 @@ def test_killed_server_then_restart_on_the_same_port(own_server):
         sh.close()
 
 
+@pytest.mark.server
 def test_fifty_aliases_on_two_servers_answer_to_the_alias_that_asked(lite_server, own_server):
     """Each server holds a collection the other lacks; 50 aliases ask at once from threads."""
     from pymilvus import MilvusClient

@@ -7,96 +7,16 @@ import re
 import stat
 import sys
 import time
-from pathlib import Path
 
-import pexpect
 import pytest
 
-import milvus_shell
-from servers import LiteServer
+from pty_terminal import ROOT, prompt_of
 
-ROOT = Path(milvus_shell.__file__).resolve().parent.parent  # the package under test, even from a worktree
-ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Za-z0-9]|\x1b[=>]|[\x07\x08\r]")
 NOT_CONNECTED = r"milvus \(not connected\)>"
 COLOR_SGR = re.compile(r"\x1b\[(?:[0-9;]*;)?(?:3[0-7]|9[0-7]|4[0-7]|10[0-7]|38|48)(?:;[0-9;]*)?m")
 
 
-class Terminal:
-    """A shell in a pseudo-terminal. ``expect`` matches the text with escape sequences removed,
-    from where the previous match ended; ``raw`` keeps everything as it came."""
-
-    def __init__(self, *args: str, env: dict[str, str] | None = None, rows: int = 30, cols: int = 120) -> None:
-        environ = dict(os.environ, PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm-256color", PYTHONPATH=str(ROOT))
-        environ.update(env or {})
-        self.child = pexpect.spawn(sys.executable, ["-m", "milvus_shell", *args], env=environ,
-                                   encoding="utf-8", dimensions=(rows, cols), timeout=20)
-        self.raw = ""
-        self.text = ""
-        self.position = 0
-
-    def expect(self, pattern: str, timeout: float = 20) -> re.Match:
-        regex = re.compile(pattern)
-        deadline = time.monotonic() + timeout
-        while True:
-            match = regex.search(self.text, self.position)
-            if match:
-                self.position = match.end()
-                return match
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise AssertionError(f"{pattern!r} did not appear; the screen ended with:\n{self.text[-1500:]}")
-            self._read(min(left, 0.2))
-
-    def expect_raw(self, data: str, timeout: float = 20) -> None:
-        """Wait until ``data`` (escape sequences included) has come, anywhere in the output so far."""
-        deadline = time.monotonic() + timeout
-        while data not in self.raw:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise AssertionError(f"{data!r} did not come; the screen ended with:\n{self.text[-1500:]}")
-            self._read(min(left, 0.2))
-
-    def _read(self, timeout: float) -> None:
-        try:
-            chunk = self.child.read_nonblocking(65536, timeout=timeout)
-        except pexpect.TIMEOUT:
-            return
-        except pexpect.EOF:
-            raise AssertionError(f"the shell ended; the screen ended with:\n{self.text[-1500:]}") from None
-        self.raw += chunk
-        self.text += ANSI.sub("", chunk)
-
-    def line(self, text: str) -> None:
-        self.child.send(text + "\r")
-
-    def wait_exit(self, timeout: float = 20) -> int:
-        self.child.expect(pexpect.EOF, timeout=timeout)
-        self.child.close()
-        return self.child.exitstatus
-
-    def close(self) -> None:
-        if self.child.isalive():
-            self.child.terminate(force=True)
-
-
-@pytest.fixture
-def terminal():
-    opened: list[Terminal] = []
-
-    def open_terminal(*args: str, **kwargs) -> Terminal:
-        term = Terminal(*args, **kwargs)
-        opened.append(term)
-        return term
-
-    yield open_terminal
-    for term in opened:
-        term.close()
-
-
-def prompt_of(alias: str, server) -> str:
-    return rf"milvus {alias}@127\.0\.0\.1:{server.port}>"
-
-
+@pytest.mark.server
 def test_prompt_follows_connect_use_and_disconnect(terminal, lite_server):
     term = terminal()
     term.expect(NOT_CONNECTED)
@@ -118,6 +38,7 @@ def test_prompt_follows_connect_use_and_disconnect(terminal, lite_server):
     assert term.wait_exit() == 0
 
 
+@pytest.mark.server
 def test_tab_menu_after_disconnect_lists_the_aliases(terminal, lite_server):
     term = terminal()
     term.expect(NOT_CONNECTED)
@@ -138,6 +59,7 @@ def test_tab_menu_after_disconnect_lists_the_aliases(terminal, lite_server):
     assert re.search(r"second +\| disconnected", table)
 
 
+@pytest.mark.server
 def test_password_is_asked_without_echo_and_no_secret_is_stored(terminal, lite_server, private_home):
     term = terminal()
     term.expect(NOT_CONNECTED)
@@ -168,6 +90,7 @@ def test_password_is_asked_without_echo_and_no_secret_is_stored(terminal, lite_s
     assert "--password=***" in kept and "--token ***; history 5" in kept
 
 
+@pytest.mark.server
 def test_up_recalls_a_masked_password_and_asks_for_it_again(terminal, lite_server):
     term = terminal()
     term.expect(NOT_CONNECTED)
@@ -187,15 +110,9 @@ def test_up_recalls_a_masked_password_and_asks_for_it_again(terminal, lite_serve
     assert "second-s3cret" not in term.raw
 
 
-@pytest.fixture(scope="module")
-def freezable_server(tmp_path_factory):
-    """A Lite server of this module's own: it is frozen (SIGSTOP) by a test."""
-    with LiteServer(tmp_path_factory.mktemp("lite-freeze")) as server:
-        yield server
-
-
-def test_ctrl_c_during_a_call_to_a_frozen_server(terminal, freezable_server):
-    server = freezable_server
+@pytest.mark.server
+def test_ctrl_c_during_a_call_to_a_frozen_server(terminal, own_server):
+    server = own_server
     term = terminal("--timeout", "120")  # the call would wait two minutes: only Ctrl-C can end it
     term.expect(NOT_CONNECTED)
     term.line(f"connect f {server.address}")
@@ -227,6 +144,7 @@ def test_ctrl_c_during_a_call_to_a_frozen_server(terminal, freezable_server):
     assert term.wait_exit() == 0
 
 
+@pytest.mark.server
 def test_ctrl_c_clears_the_line_and_ctrl_d_leaves_with_status_0(terminal, lite_server):
     term = terminal(lite_server.address)  # connects alias default first
     term.expect(prompt_of("default", lite_server))
@@ -248,6 +166,7 @@ def test_exit_command_status(terminal):
     assert term.wait_exit() == 0
 
 
+@pytest.mark.server
 def test_colors_and_no_color(terminal, lite_server):
     colored = terminal()
     colored.expect(NOT_CONNECTED)

@@ -20,6 +20,7 @@ def settings(address: str, **kw) -> ConnectionSettings:
     return ConnectionSettings(parse_address(address), **kw)
 
 
+@pytest.mark.server
 def test_library_use(lite_server):
     with ConnectionRegistry(timeout=5) as registry:
         info = registry.connect("a", settings(lite_server.address))
@@ -36,6 +37,7 @@ def test_library_use(lite_server):
     assert registry.aliases(connected_only=True) == []
 
 
+@pytest.mark.server
 def test_failed_connect_leaves_registry_untouched(lite_server):
     with ConnectionRegistry(timeout=5) as registry:
         registry.connect("a", settings(lite_server.address))
@@ -51,6 +53,7 @@ def test_secrets_are_not_in_repr_or_views():
     assert "XYZ" not in repr(s)
 
 
+@pytest.mark.server
 def test_readers_never_block_on_a_slow_connect(lite_server):
     """Views are readable (completion does so from another thread) while a connect waits."""
     from netkit import SilentPeer
@@ -85,6 +88,7 @@ def test_importing_the_shell_does_not_import_pymilvus():
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
 
 
+@pytest.mark.server
 def test_a_hanging_connect_blocks_only_its_own_alias(lite_server):
     """A connect abandoned to a silent server (as after Ctrl-C) keeps running in the background:
     other aliases connect and disconnect meanwhile; the same alias is refused as busy, in words."""
