@@ -16,6 +16,9 @@ ROOT = Path(milvus_shell.__file__).resolve().parent.parent  # the package under 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Za-z0-9]|\x1b[=>]|[\x07\x08\r]")
 
 
+NOT_CONNECTED = r"milvus \(not connected\)>"  # the prompt with no active alias
+
+
 class Terminal:
     """A shell in a pseudo-terminal. ``expect`` matches the text with escape sequences removed,
     from where the previous match ended; ``raw`` keeps everything as it came."""

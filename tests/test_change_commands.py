@@ -7,16 +7,10 @@ import pytest
 from pymilvus import MilvusClient
 
 import explore_data as data
-from harness import Harness
+from harness import Harness, connect_line
 from milvus_shell.cli import main
 
 pytestmark = pytest.mark.server
-
-
-def connect_line(server) -> str:
-    if getattr(server, "auth", False):
-        return f"connect default {server.address} --user root --password Milvus"
-    return f"connect default {server.address}"
 
 
 @pytest.fixture(params=["lite", "milvus"])

@@ -25,7 +25,7 @@ from milvus_shell.history import (
 )
 from milvus_shell.parser import redact
 from milvus_shell.paths import private_dir
-from test_pty import NOT_CONNECTED, terminal  # noqa: F401 - fixture
+from pty_terminal import NOT_CONNECTED
 
 MEMORY_ONLY = "; keeping this session's history in memory only"
 

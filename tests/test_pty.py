@@ -10,9 +10,7 @@ import time
 
 import pytest
 
-from pty_terminal import ROOT, prompt_of
-
-NOT_CONNECTED = r"milvus \(not connected\)>"
+from pty_terminal import NOT_CONNECTED, ROOT, prompt_of
 COLOR_SGR = re.compile(r"\x1b\[(?:[0-9;]*;)?(?:3[0-7]|9[0-7]|4[0-7]|10[0-7]|38|48)(?:;[0-9;]*)?m")
 
 
