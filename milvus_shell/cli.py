@@ -55,6 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.address and args.lite is not None:
         print("milvus-shell: give either ADDRESS or --lite, not both", file=sys.stderr)
         return EXIT_USAGE
+    _warn_of_secrets_in_argv(args)
     script = bool(args.command or args.file) or not sys.stdin.isatty()
     color = not args.no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
     settings = Settings(timeout=args.timeout, format=args.format, color=color, debug=args.debug,
@@ -75,6 +76,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_script(shell, _script_lines(args))
     finally:
         shell.ctx.registry.close()
+
+
+def _warn_of_secrets_in_argv(args: argparse.Namespace) -> None:
+    """A secret in argv can be read by every user of the machine (/proc/PID/cmdline) while we run."""
+    from .commands import build_table  # noqa: PLC0415
+    from .parser import secret_spans  # noqa: PLC0415
+
+    table = build_table()
+    if any(secret_spans(text, table) for text in [*args.command, args.address or ""]):
+        print("milvus-shell: warning: a password or token on the command line can be read by every user "
+              "of this machine (ps, /proc/PID/cmdline) while the shell runs; set MILVUS_PASSWORD or "
+              "MILVUS_TOKEN instead, or give --password without a value to be asked", file=sys.stderr)
 
 
 def _connect_first(shell: Shell, args: argparse.Namespace) -> bool:

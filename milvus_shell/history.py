@@ -25,7 +25,8 @@ from prompt_toolkit.buffer import Buffer
 from prompt_toolkit.document import Document
 from prompt_toolkit.history import History, ThreadedHistory
 
-from .parser import SECRET_MASK, redact
+from .errors import ParseError
+from .parser import SECRET_MASK, parse_line, redact
 from .table import CommandTable
 from .paths import private_dir, state_dir
 
@@ -207,11 +208,14 @@ class PrivateFileHistory(History):
 
 class ShellHistory(ThreadedHistory):
     """Loads on a thread (a long history never slows the first prompt); keeps only redacted lines,
-    in memory as on disk, and no line twice in a row."""
+    in memory as on disk, and no line twice in a row. A line that does not parse is kept in memory
+    for this session only: what it holds cannot be told apart for sure (a secret after a mistyped
+    option, say), so it never reaches the file."""
 
-    def __init__(self, history: History, redact: Redact) -> None:
+    def __init__(self, history: History, redact: Redact, parses: Callable[[str], bool] = lambda text: True) -> None:
         super().__init__(history)
         self.redact = redact
+        self.parses = parses
 
     @property
     def problem(self) -> str | None:
@@ -227,6 +231,9 @@ class ShellHistory(ThreadedHistory):
         with self._lock:
             if self._loaded_strings and self._loaded_strings[0] == clean:
                 return
+            if not self.parses(string):
+                self._loaded_strings.insert(0, clean)
+                return
         super().append_string(clean)
 
 
@@ -234,7 +241,14 @@ def shell_history(environ: Mapping[str, str], table: CommandTable) -> ShellHisto
     def redact_line(text: str) -> str:
         return redact(text, table)
 
-    return ShellHistory(PrivateFileHistory(history_path(environ), redact_line), redact_line)
+    def parses(text: str) -> bool:
+        try:
+            parse_line(text, table)
+        except ParseError:
+            return False
+        return True
+
+    return ShellHistory(PrivateFileHistory(history_path(environ), redact_line), redact_line, parses)
 
 
 def ask_again_for_masked(text: str, table: CommandTable) -> str:

@@ -11,7 +11,7 @@ from .commands.spec import Invocation
 from .context import Confirmation, ShellContext
 from .errors import Declined, ParseError, ShellError, UsageError
 from .output import Renderer
-from .parser import parse_line
+from .parser import parse_line, redact_at
 from .results import Exit, Group, Message, Result
 
 
@@ -108,13 +108,16 @@ class Shell:
             raise Declined()
 
     def report_parse_error(self, text: str, exc: ParseError, where: str) -> None:
-        message = f"{where}{exc.reason}"
-        if "\n" not in text and len(text) < 200:
-            message += f"\n  {text}\n  {' ' * (exc.column - 1)}^"
+        """The reason, the line with a caret under the column, a hint; secrets masked in all three."""
+        shown, column, reason = redact_at(text, self.ctx.table, exc.column, exc.reason)
+        hint = redact_at(text, self.ctx.table, message=exc.hint)[2] if exc.hint else ""
+        message = f"{where}{reason}"
+        if "\n" not in shown and len(shown) < 200:
+            message += f"\n  {shown}\n  {' ' * (column - 1)}^"
         else:
-            message += f" (column {exc.column})"
-        if exc.hint:
-            message += f"\n  hint: {exc.hint}"
+            message += f" (column {column})"
+        if hint:
+            message += f"\n  hint: {hint}"
         self.renderer.error(message)
 
 
