@@ -335,6 +335,11 @@ def translate_call_error(exc: BaseException, session: Session) -> ShellError:
         if inner is not None and inner is not exc:
             return translate_call_error(inner, session)
         low = message.lower()
+        if "fail connecting to server" in low:  # pymilvus's word for a server that went away
+            return ServerError(
+                f"server unavailable at {address}: no answer (the server may have stopped)", "unavailable",
+                "the next command reconnects by itself once the server is back",
+            )
         if looks_unsupported(low):
             return ServerError(f"not supported by this server ({server_shown(session)})", "unsupported")
         return ServerError(message, milvus_kind(code, low))
