@@ -1,0 +1,202 @@
+"""Startup: process start to the first prompt on screen in a pseudo-terminal, and peak memory then and
+once the background warm-up has finished; the same for milvus_cli, a bare prompt_toolkit prompt and
+the shell with a big history file. Also an import profile of the interactive start."""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+from .common.procs import proc_status, wait_until_settled
+from .common.report import MILVUS_CLI_VERSION, Report, log, verdict
+from .common.shells import CLI_PROMPT, FLOOR_PROMPT, SHELL_PROMPT, floor_argv, history_path, shell_argv, write_history
+from .common.stats import Stat, fmt_mb, fmt_seconds, spread
+from .common.term import Term, terminal_env
+
+if TYPE_CHECKING:
+    from .common.servers import Servers
+
+
+@dataclass
+class Startup:
+    first_prompt: Stat = field(default_factory=Stat)
+    hwm_at_prompt: Stat = field(default_factory=Stat)
+    hwm_after: Stat = field(default_factory=Stat)
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Program:
+    """A program whose first prompt is timed."""
+
+    name: str
+    argv: list[str]
+    prompt: str
+    settle: bool = True  # also read peak memory once the program has gone quiet
+    prepare_home: Callable[[Path], None] | None = None
+    timeout: float = 60.0
+
+
+def measure_startups(programs: list[Program], runs: int) -> dict[str, Startup]:
+    """Spawn each program in a pty ``runs`` times, round-robin so that every program meets the same
+    conditions; one unrecorded round first warms the disk cache."""
+    results = {p.name: Startup() for p in programs}
+    for i in range(runs + 1):
+        for program in programs:
+            startup_once(program, results[program.name], record=i > 0)
+    return results
+
+
+def startup_once(program: Program, result: Startup, record: bool) -> None:
+    with tempfile.TemporaryDirectory(prefix="bench-home-") as tmp:
+        home = Path(tmp)
+        env = terminal_env(home)
+        if program.prepare_home:
+            program.prepare_home(home)
+        term = Term(program.argv, env, cwd=tmp)
+        try:
+            seen = term.wait(program.prompt, program.timeout)
+            at_prompt = proc_status(term.pid)  # read at once: before the warm-up has gone far
+            after = wait_until_settled(term.pid) if program.settle else {}
+        except (TimeoutError, EOFError) as exc:
+            result.errors.append(str(exc))
+            term.close()
+            return
+        term.close()
+    if not record:
+        return
+    result.first_prompt.add(seen - term.started)
+    result.hwm_at_prompt.add(at_prompt.get("VmHWM", 0))
+    if after:
+        result.hwm_after.add(after.get("VmHWM", 0))
+
+
+def measure_startup(argv: list[str], prompt: str, runs: int, *, settle: bool = True,
+                    prepare_home: Callable[[Path], None] | None = None, timeout: float = 60.0) -> Startup:
+    """One program alone (see measure_startups)."""
+    return measure_startups([Program("p", argv, prompt, settle, prepare_home, timeout)], runs)["p"]
+
+
+def ensure_milvus_cli(cache: Path) -> tuple[Path | None, str]:
+    """milvus_cli in its own virtual environment under the cache dir; (path, "") or (None, why not)."""
+    venv = cache / "milvus_cli-venv"
+    exe = venv / "bin" / "milvus_cli"
+    marker = venv / f".installed-{MILVUS_CLI_VERSION}"
+    if exe.exists() and marker.exists():
+        return exe, ""
+    log(f"installing milvus-cli=={MILVUS_CLI_VERSION} into {venv} (once)")
+    base = getattr(sys, "_base_executable", None) or shutil.which("python3") or sys.executable
+    try:
+        subprocess.run([base, "-m", "venv", "--clear", str(venv)], check=True, capture_output=True, timeout=300)
+        subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
+                        f"milvus-cli=={MILVUS_CLI_VERSION}"], check=True, capture_output=True, timeout=1200)
+    except (OSError, subprocess.SubprocessError) as exc:
+        detail = getattr(exc, "stderr", b"") or b""
+        return None, f"could not install milvus-cli=={MILVUS_CLI_VERSION}: {exc} {detail.decode(errors='replace')[-500:]}"
+    if not exe.exists():
+        return None, f"milvus-cli=={MILVUS_CLI_VERSION} installed but has no {exe}"
+    marker.write_text("ok\n")
+    return exe, ""
+
+
+def run(report: Report, args: argparse.Namespace, servers: "Servers", cache: Path) -> None:
+    runs = args.runs
+    programs = [Program("shell", shell_argv(), SHELL_PROMPT)]
+    why_no_cli = "skipped (--no-milvus-cli)"
+    if not args.no_milvus_cli:
+        exe, why_no_cli = ensure_milvus_cli(cache)
+        if exe is not None:
+            programs.append(Program("cli", [str(exe)], CLI_PROMPT, timeout=120))
+    programs.append(Program("floor", floor_argv(), FLOOR_PROMPT, settle=False))
+    programs.append(Program("history", shell_argv(), SHELL_PROMPT, settle=False,
+                            prepare_home=lambda home: write_history(history_path(home), args.history)))
+    log(f"startup: {', '.join(p.name for p in programs)}, {runs} rounds (round-robin)")
+    results = measure_startups(programs, runs)
+    shell, floor, with_history = results["shell"], results["floor"], results["history"]
+    cli = results.get("cli")
+    if cli is not None and not cli.first_prompt:
+        why_no_cli = "milvus_cli did not show its prompt: " + "; ".join(cli.errors[:2])
+        cli = None
+    for name, result in results.items():
+        for e in result.errors:
+            report.note(f"{name} startup run failed: {e}")
+    if not shell.first_prompt:
+        report.row("First prompt on screen (pty)", "did not start", budget="≤ 0.25 s", verdict="**FAILED**")
+        return
+    cli_cell = spread(cli.first_prompt, fmt_seconds) if cli else why_no_cli
+    med = shell.first_prompt.median
+    checks = [med <= 0.25]
+    text = f"{fmt_seconds(med)} vs 0.25 s"
+    if cli:
+        ratio = med / cli.first_prompt.median
+        checks.append(ratio <= 0.5)
+        text += f"; {ratio:.0%} of milvus_cli's"
+    report.row("First prompt on screen (pty), process start → prompt drawn", spread(shell.first_prompt, fmt_seconds),
+               cli_cell, "≤ 0.25 s and ≤ ½ of milvus_cli's", verdict(all(checks), text))
+    if floor.first_prompt:
+        report.row("… for scale: a bare prompt_toolkit `PromptSession().prompt()` in the same pty (the floor)",
+                   spread(floor.first_prompt, fmt_seconds))
+    if with_history.first_prompt:
+        med = with_history.first_prompt.median
+        report.row(f"First prompt with a {args.history:,}-entry history file", spread(with_history.first_prompt, fmt_seconds),
+                   budget="≤ 0.25 s", verdict=verdict(med <= 0.25, f"{fmt_seconds(med)}"))
+    report.row("Peak RSS (VmHWM) at the first prompt", spread(shell.hwm_at_prompt, fmt_mb),
+               spread(cli.hwm_at_prompt, fmt_mb) if cli else "–")
+    report.row("Peak RSS once warm-up is done (pymilvus imported in the background)",
+               spread(shell.hwm_after, fmt_mb), spread(cli.hwm_after, fmt_mb) if cli else "–")
+    import_profile(report)
+
+
+def import_profile(report: Report) -> None:
+    """python -X importtime of the interactive start, cut when the prompt is drawn: the biggest costs."""
+    with tempfile.TemporaryDirectory(prefix="bench-home-") as tmp:
+        log_path = Path(tmp) / "importtime.txt"
+        argv = ["/bin/sh", "-c", f"exec {shlex.quote(sys.executable)} -X importtime -m milvus_shell 2>{shlex.quote(str(log_path))}"]
+        term = Term(argv, terminal_env(Path(tmp)), cwd=tmp)
+        try:
+            seen = term.wait(SHELL_PROMPT, 60) - term.started
+            text = log_path.read_text()
+        finally:
+            term.close()
+    entries = []
+    for line in text.splitlines():
+        if not line.startswith("import time:") or "|" not in line:
+            continue
+        parts = line[len("import time:"):].split("|")
+        try:
+            own, total = int(parts[0]), int(parts[1])
+        except ValueError:
+            continue
+        name = parts[2].rstrip()
+        depth = (len(name) - len(name.lstrip())) // 2
+        entries.append((own, total, depth, name.strip()))
+    total_us = sum(own for own, *_ in entries)
+    by_package: dict[str, int] = {}
+    for own, _, _, name in entries:
+        root = name.split(".")[0]
+        group = root if root in ("milvus_shell", "prompt_toolkit", "pygments", "wcwidth", "asyncio") else (
+            "site (incl. the editable-install finder)" if root in ("site", "_virtualenv") or "editable" in root
+            else "other stdlib and encodings")
+        by_package[group] = by_package.get(group, 0) + own
+    ours = sorted(((own, name) for own, _, _, name in entries if name.startswith("milvus_shell")), reverse=True)
+    known = ("milvus_shell", "prompt_toolkit", "pygments", "wcwidth", "asyncio", "site", "__editable")
+    others = sorted(((own, name) for own, _, _, name in entries if not name.startswith(known)), reverse=True)
+    lines = [f"`python -X importtime -m milvus_shell`, cut when the prompt was drawn ({fmt_seconds(seen)} with "
+             f"importtime's own overhead): {len(entries)} modules, {total_us / 1e3:.0f} ms of imports "
+             "(self time, summed by package):", ""]
+    lines += [f"- {group}: {us / 1e3:.0f} ms" for group, us in sorted(by_package.items(), key=lambda kv: -kv[1])]
+    lines += ["", "milvus_shell's own modules by self time: "
+              + ", ".join(f"`{name}` {own / 1e3:.1f} ms" for own, name in ours[:8])]
+    lines += ["", "The biggest of the rest: " + ", ".join(f"`{name}` {own / 1e3:.1f} ms" for own, name in others[:8])]
+    heavy = [name for *_, name in entries if name.split(".")[0] in ("pymilvus", "grpc", "pandas", "numpy")]
+    lines += ["", "pymilvus / grpc / pandas / numpy imported before the first prompt: "
+              + (f"**yes** ({len(heavy)} modules, e.g. {', '.join(heavy[:4])})" if heavy else "none")]
+    report.details.append("\n".join(lines))
+
