@@ -14,7 +14,7 @@ import os
 import sys
 import threading
 from functools import partial
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, TextIO
 
 from prompt_toolkit import PromptSession
 from prompt_toolkit.application import get_app
@@ -170,7 +170,8 @@ def tracked(runner: CancellableRunner, health: ConnectionHealth, registry: Conne
     return run
 
 
-def interactive_shell(settings: Settings, environ: Mapping[str, str] | None = None) -> tuple[Shell, ConnectionHealth]:
+def interactive_shell(settings: Settings, environ: Mapping[str, str] | None = None,
+                      out: TextIO | None = None, err: TextIO | None = None) -> tuple[Shell, ConnectionHealth]:
     """The shell the prompt drives: handlers on a cancellable worker thread, questions and progress
     drawn by the main thread, a history file that never holds a secret, aliases that stop answering
     noticed."""
@@ -181,7 +182,7 @@ def interactive_shell(settings: Settings, environ: Mapping[str, str] | None = No
     table = build_table()
     # A command abandoned by Ctrl-C gets Cancelled at its next progress report (a long `load` polls)
     # instead of drawing over the prompt: on_main_thread refuses a worker that was abandoned.
-    shell = build_shell(settings, environ=environ, registry=registry, table=table,
+    shell = build_shell(settings, out=out, err=err, environ=environ, registry=registry, table=table,
                         history=shell_history(environ, table), runner=tracked(runner, health, registry),
                         ask_secret=ask_secret, confirm=confirm_at_terminal, on_main_thread=runner.on_main_thread)
     return shell, health

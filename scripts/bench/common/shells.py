@@ -55,9 +55,7 @@ def interactive_shell(home: Path, timeout: float = 10.0) -> Iterator["Shell"]:
 
     settings = Settings(timeout=timeout, format="table", color=False, interactive=True)
     with open(os.devnull, "w") as sink:
-        # The renderer takes sys.stdout / sys.stderr as they are when it is built.
-        with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-            shell, health = repl.interactive_shell(settings, environ=terminal_env(home))
+        shell, health = repl.interactive_shell(settings, environ=terminal_env(home), out=sink, err=sink)
         try:
             yield shell
         finally:
