@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..addresses import DEFAULT_ADDRESS, lite_address, looks_like_address, parse_address
+from ..bounds import check_seconds
 from ..connection import ConnectionSettings
 from ..context import ShellContext
 from ..errors import UsageError
@@ -55,6 +56,8 @@ def connect(ctx: ShellContext, inv: Invocation) -> Message:
     for key in ("user", "token", "ca", "cert", "key", "server_name", "timeout"):
         if inv.opt(key) is not None:
             changes[key] = inv.opt(key)
+    if "timeout" in changes:
+        changes["timeout"] = check_seconds(changes["timeout"], "--timeout")
     if inv.opt("db") is not None:
         changes["database"] = inv.opt("db")
     if inv.opt("tls"):

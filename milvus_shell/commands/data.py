@@ -7,6 +7,7 @@ import json
 from types import ModuleType
 from typing import Any, Iterable, Iterator, Sequence
 
+from ..bounds import MAX_ROWS, MAX_TOPK, parse_count, parse_vectors
 from ..catalog import CollectionInfo, FieldInfo
 from ..context import ShellContext
 from ..errors import UsageError
@@ -70,23 +71,15 @@ def _wholly_quoted(text: str) -> bool:
 
 
 def _limit(inv: Invocation, default: int, allow_all: bool = False) -> int | None:
-    """--limit N (a positive integer), or None for `--limit all` where allowed."""
+    """--limit N, or None for `--limit all` where allowed (query); search takes at most MAX_TOPK."""
     text = inv.opt("limit")
     if text is None:
         return default
     if allow_all and text.lower() == "all":
         return None
-    return _positive_int(text, "--limit", "a positive whole number" + (" or all" if allow_all else ""))
-
-
-def _positive_int(text: str, what: str, wanted: str, zero_ok: bool = False) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0 or (value == 0 and not zero_ok):
-        raise UsageError(f"{what} needs {wanted}, not {text!r}")
-    return value
+    if allow_all:
+        return parse_count(text, "--limit", MAX_ROWS, why="the most Milvus counts to", or_else="all")
+    return parse_count(text, "--limit", MAX_TOPK, why=f"Milvus returns at most {MAX_TOPK} hits per query vector")
 
 
 def _field_list(inv: Invocation, info: CollectionInfo) -> list[str] | None:
@@ -153,7 +146,7 @@ def query(ctx: ShellContext, inv: Invocation) -> Table | Group | StreamTable:
     expr = filter_text(inv)
     fields = _field_list(inv, info)
     limit = _limit(inv, DEFAULT_QUERY_LIMIT, allow_all=True)
-    offset = _positive_int(inv.opt("offset") or "0", "--offset", "a whole number", zero_ok=True)
+    offset = parse_count(inv.opt("offset") or "0", "--offset", MAX_ROWS, zero_ok=True)
     partitions = _partitions(inv)
     data = _data()
     if limit is None or offset + limit + 1 > data.MAX_QUERY_WINDOW:
@@ -311,20 +304,8 @@ def _query_vectors(ctx: ShellContext, session: Any, inv: Invocation, info: Colle
         if not rows:
             raise UsageError(f"no row with {info.primary.name} {like} in {info.name!r}")
         return [rows[0][field.name]]
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"--vector is not valid JSON: {exc.msg} at character {exc.pos + 1}",
-                         "write it as a JSON list of numbers: '[0.1, 0.2, 0.3]'") from None
-    if isinstance(value, list) and value and all(isinstance(v, list) for v in value):
-        vectors = value
-    elif isinstance(value, list) and value:
-        vectors = [value]
-    else:
-        raise UsageError("--vector needs a JSON list of numbers (or a list of such lists)")
+    vectors = parse_vectors(text)
     for v in vectors:
-        if not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in v):
-            raise UsageError("--vector holds something that is not a number")
         if field.dim is not None and field.kind != "BINARY_VECTOR" and len(v) != field.dim:
             raise UsageError(
                 f"wrong vector dimension: {len(v)} numbers given, but {field.name!r} is {field.type_name}"
@@ -342,7 +323,7 @@ def _search_params(pairs: Sequence[str]) -> dict[str, Any]:
             raise UsageError(f"--param needs KEY=VALUE, not {pair!r}", "e.g. --param nprobe=16")
         try:
             parsed = json.loads(value)
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):  # not JSON (or nested past the parser): the text as typed
             parsed = value
         if key == "metric_type":
             top[key] = parsed
