@@ -9,7 +9,7 @@ from typing import Callable
 
 from .commands.spec import Invocation
 from .context import ShellContext
-from .errors import ParseError, ShellError
+from .errors import OutputClosed, OutputError, ParseError, ShellError
 from .output import Renderer
 from .parser import parse_line
 from .results import Exit, Group, Message, Result
@@ -19,6 +19,11 @@ from .results import Exit, Group, Message, Result
 class LineOutcome:
     ok: bool
     exit_code: int | None = None  # set when the line asked the shell to end
+
+
+# The output could not be written (closed pipe, full disk): the line failed and the run ends, since
+# nothing more could be shown. A closed pipe is not reported: the reader chose to stop reading.
+OUTPUT_LOST = LineOutcome(ok=False, exit_code=1)
 
 
 # Runs one handler call for an invocation: the interactive shell runs it on a worker thread it can
@@ -47,6 +52,12 @@ class Shell:
             try:
                 result = self.execute(inv)
                 fmt = self.show(inv, result)
+                if self.ctx.settings.timing:
+                    self.renderer.render(Message(f"time: {time.perf_counter() - started:.3f} s"), fmt)
+            except OutputError as exc:
+                if not isinstance(exc, OutputClosed):
+                    self.renderer.error(where + str(exc))
+                return OUTPUT_LOST
             except ShellError as exc:
                 self.renderer.error(where + str(exc))
                 return LineOutcome(ok=False)
@@ -60,8 +71,6 @@ class Shell:
                     f"{where}internal error: {type(exc).__name__}: {exc} (run with --debug for a traceback)"
                 )
                 return LineOutcome(ok=False)
-            if self.ctx.settings.timing:
-                self.renderer.render(Message(f"time: {time.perf_counter() - started:.3f} s"), fmt)
             code = exit_code(result)
             if code is not None:
                 return LineOutcome(ok=True, exit_code=code)
@@ -88,7 +97,7 @@ class Shell:
 
     def report_parse_error(self, text: str, exc: ParseError, where: str) -> None:
         message = f"{where}{exc.reason}"
-        if "\n" not in text and len(text) < 200:
+        if text.isprintable() and len(text) < 200:  # else the caret would point astray
             message += f"\n  {text}\n  {' ' * (exc.column - 1)}^"
         else:
             message += f" (column {exc.column})"
