@@ -54,6 +54,11 @@ def looks_like_address(word: str) -> bool:
 
 
 def lite_address(path: str) -> Address:
+    """A Milvus Lite data folder. An empty path is refused: abspath('') is the current directory,
+    which would quietly become a Lite folder."""
+    if not path.strip():
+        raise UsageError("--lite needs a data folder, not an empty path",
+                         "e.g. --lite ./milvus-data (a new or existing Milvus Lite folder)")
     return Address(kind="lite", path=os.path.abspath(os.path.expanduser(path)))
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Iterable, Iterator, Sequence
+from typing import BinaryIO, Callable, Iterable, Iterator, Sequence
 
 from . import __version__
+from .bounds import parse_seconds
+from .errors import UsageError, os_reason
 from .settings import FORMATS, Settings
 from .shell import Shell
 
@@ -19,7 +21,8 @@ def build_argparser() -> argparse.ArgumentParser:
         prog="milvus-shell",
         description="An interactive shell for the Milvus vector database.",
         epilog="Without -c, -f or piped input the shell is interactive. Exit status: 0 all commands "
-        "succeeded, 1 a command failed, 2 usage error.",
+        "succeeded, 1 a command failed (or the output could not be written: a closed pipe ends the run "
+        "quietly), 2 usage error or an unreadable script.",
     )
     p.add_argument("address", nargs="?", metavar="ADDRESS", help="connect alias 'default' to ADDRESS first")
     p.add_argument("--lite", nargs="?", const="", metavar="DIR",
@@ -39,12 +42,9 @@ def build_argparser() -> argparse.ArgumentParser:
 
 def _positive_float(text: str) -> float:
     try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"needs a positive number of seconds, not {text!r}")
-    return value
+        return parse_seconds(text, "--timeout")
+    except UsageError as exc:
+        raise argparse.ArgumentTypeError(exc.message.removeprefix("--timeout ")) from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -52,6 +52,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_argparser().parse_args(argv)
     except SystemExit as exc:  # argparse's own exit: 0 for --help/--version, 2 for usage errors
         return int(exc.code or 0)
+    if not _standard_streams():
+        return EXIT_FAILED
     if args.address and args.lite is not None:
         print("milvus-shell: give either ADDRESS or --lite, not both", file=sys.stderr)
         return EXIT_USAGE
@@ -60,22 +62,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     color = not args.no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
     settings = Settings(timeout=args.timeout, format=args.format, color=color, debug=args.debug,
                         interactive=not script)
-    if args.file is not None and not os.path.isfile(args.file):
-        print(f"milvus-shell: cannot read {args.file}: no such file", file=sys.stderr)
-        return EXIT_USAGE
-    if not script:
-        from . import repl  # noqa: PLC0415 - prompt_toolkit's application stack only when interactive
-
-        return repl.run(settings, lambda shell: _connect_first(shell, args))
-    from .app import build_shell  # noqa: PLC0415
-
-    shell = build_shell(settings)
     try:
+        script_file = _open_script(args.file) if args.file is not None else None
+    except ScriptUnreadable as exc:
+        print(f"milvus-shell: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    shell = None
+    try:
+        if not script:
+            from . import repl  # noqa: PLC0415 - prompt_toolkit's application stack only when interactive
+
+            return repl.run(settings, lambda shell: _connect_first(shell, args))
+        from .app import build_shell  # noqa: PLC0415
+
+        shell = build_shell(settings)
         if not _connect_first(shell, args):
             return EXIT_FAILED
-        return run_script(shell, _script_lines(args))
+        return run_script(shell, _script_lines(args, script_file))
+    except ScriptUnreadable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     finally:
-        shell.ctx.registry.close()
+        if script_file is not None:
+            script_file.close()
+        if shell is not None:
+            shell.ctx.registry.close()
+        _settle_output()
 
 
 def _warn_of_secrets_in_argv(args: argparse.Namespace) -> None:
@@ -88,6 +100,20 @@ def _warn_of_secrets_in_argv(args: argparse.Namespace) -> None:
         print("milvus-shell: warning: a password or token on the command line can be read by every user "
               "of this machine (ps, /proc/PID/cmdline) while the shell runs; set MILVUS_PASSWORD or "
               "MILVUS_TOKEN instead, or give --password without a value to be asked", file=sys.stderr)
+
+
+def _standard_streams() -> bool:
+    """Stand in for standard streams the shell was started without (``<&-``, ``2>&-``: Python makes
+    them None): no stdin reads as an empty script, no stderr as /dev/null. Without stdout nothing
+    can be shown: say so and return False."""
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the whole run
+    if sys.stdin is None:
+        sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - for the whole run
+    if sys.stdout is None:
+        print("milvus-shell: cannot write the output: standard output is closed", file=sys.stderr)
+        return False
+    return True
 
 
 def _connect_first(shell: Shell, args: argparse.Namespace) -> bool:
@@ -111,17 +137,75 @@ def _connect_first(shell: Shell, args: argparse.Namespace) -> bool:
     return True
 
 
-def _script_lines(args: argparse.Namespace) -> Iterator[tuple[str, str]]:
+def _script_lines(args: argparse.Namespace, script_file: BinaryIO | None = None) -> Iterator[tuple[str, str]]:
     """(where, line) pairs: every -c, then the -f file, else stdin, read lazily."""
     for i, command in enumerate(args.command, 1):
         yield (f"-c #{i}: " if len(args.command) > 1 else ""), command
-    if args.file is not None:
-        with open(args.file, encoding="utf-8") as f:
-            for n, line in enumerate(f, 1):
-                yield f"{args.file}:{n}: ", line.rstrip("\n")
+    if script_file is not None:
+        yield from script_lines(script_file, args.file, lambda n: f"{args.file}:{n}: ")
     elif not args.command:
-        for n, line in enumerate(sys.stdin, 1):
-            yield f"line {n}: ", line.rstrip("\n")
+        yield from script_lines(sys.stdin.buffer, "standard input", lambda n: f"line {n}: ")
+
+
+class ScriptUnreadable(Exception):
+    """The script (-f FILE or stdin) cannot be read as text: exit status 2, one line naming it."""
+
+
+def _open_script(path: str) -> BinaryIO:
+    """Open -f FILE for reading: a file, or any readable stream (a FIFO, as from <(...)).
+
+    A file that cannot be opened (missing, not permitted, a directory: open() refuses one) raises
+    ScriptUnreadable, before anything is run.
+    """
+    try:
+        f = open(path, "rb")  # noqa: SIM115 - closed by main
+    except OSError as exc:
+        raise ScriptUnreadable(f"cannot read {path}: {os_reason(exc)}") from None
+    return f
+
+
+def script_lines(stream: BinaryIO, name: str, where: Callable[[int], str]) -> Iterator[tuple[str, str]]:
+    """(where, line) for each line of ``stream``, read one line at a time and decoded as UTF-8.
+
+    A UTF-8 byte order mark at the start is skipped; a line ending (LF or CRLF) is dropped. A line
+    that is not UTF-8, or a failed read, raises ScriptUnreadable naming the line.
+    """
+    n = 0
+    while True:
+        try:
+            raw = stream.readline()
+        except OSError as exc:
+            raise ScriptUnreadable(f"{where(n + 1)}cannot read {name}: {os_reason(exc)}") from None
+        if not raw:
+            return
+        n += 1
+        if n == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ScriptUnreadable(
+                f"{where(n)}not valid UTF-8 (byte 0x{raw[exc.start]:02x} at byte {exc.start + 1} of the line)"
+            ) from None
+        yield where(n), line.removesuffix("\n").removesuffix("\r")
+
+
+def _settle_output() -> None:
+    """After a write to stdout or stderr failed (a closed pipe, a full disk), let the interpreter's
+    last flush of that stream go to /dev/null: the failure was dealt with (reported, or a closed
+    pipe ended the run quietly), and Python would otherwise print "Exception ignored" at exit."""
+    for stream in (sys.stdout, sys.stderr):
+        if stream is None:
+            continue
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            try:
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, stream.fileno())
+                os.close(devnull)
+            except (OSError, ValueError):
+                pass
 
 
 def run_script(shell: Shell, lines: Iterable[tuple[str, str]]) -> int:

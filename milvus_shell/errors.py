@@ -56,3 +56,34 @@ class Declined(ShellError):
 
     def __init__(self) -> None:
         super().__init__("not confirmed; nothing changed")
+
+
+class OutputError(ShellError):
+    """The output could not be written (a full disk, say): nothing more can be shown, so the run ends.
+
+    Raised by the renderer for writes to the data stream; the shell reports it (``error: cannot write
+    the output: no space left on device``) and ends the run with exit status 1.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"cannot write the output: {reason}")
+
+
+class OutputClosed(OutputError):
+    """Whoever read the output went away (``| head``): the run ends quietly, as Unix tools do."""
+
+    def __init__(self) -> None:
+        super().__init__("the reader closed it")
+
+
+def output_error(exc: OSError) -> OutputError:
+    """The OutputError for a failed write: OutputClosed for a closed pipe, else the reason in words."""
+    if isinstance(exc, BrokenPipeError):
+        return OutputClosed()
+    return OutputError(os_reason(exc))
+
+
+def os_reason(exc: OSError) -> str:
+    """An OSError's reason in words, as a sentence continues: 'no space left on device'."""
+    text = exc.strerror or str(exc) or type(exc).__name__
+    return text[:1].lower() + text[1:]

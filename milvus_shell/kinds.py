@@ -10,16 +10,18 @@ value sources (milvus_shell/completion.py, milvus_shell/metadata.py).
 from __future__ import annotations
 
 import json
-import math
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
+from .addresses import parse_address
+from .bounds import MAX_ROWS, MAX_SECONDS, MIN_SECONDS, parse_count, parse_seconds, parse_vectors
 from .commands.spec import Kind, Param
+from .errors import UsageError
 from .settings import FORMATS
 
 ALIAS_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
-ASCII_DIGITS = re.compile(r"^[0-9]+$")
 MAX_JSON_DEPTH = 32
 SWITCH_WORDS = {"on": True, "off": False, "true": True, "false": False, "yes": True, "no": False}
 
@@ -55,49 +57,47 @@ def _alias(value: str, param: Param, what: str) -> str:
 
 
 def _address(value: str, param: Param, what: str) -> str:
-    from .addresses import parse_address  # noqa: PLC0415 - addresses imports nothing heavy, but lazily all the same
-    from .errors import UsageError  # noqa: PLC0415
-
-    try:
+    with _as_kind_error():
         parse_address(value)
-    except UsageError as exc:
-        raise KindError(exc.message, exc.hint) from None
     return value
 
 
 def _path(value: str, param: Param, what: str) -> str:
     if value == "":
-        raise KindError(f"{what} is empty", "give a file or folder name (. for the current folder)")
+        raise KindError(f"{what} needs a file or folder name, not an empty path",
+                        "name it; . is the current folder")
     return value
 
 
 def _number(value: str, param: Param, what: str) -> float:
-    try:
-        number = float(value) if value.isascii() else -1.0
-    except ValueError:
-        number = -1.0
-    low, high = param.bounds or (0.0, math.inf)
-    if not (number > 0 and number >= low) or math.isnan(number) or math.isinf(number):
-        raise KindError(f"{what} needs a positive number, not {value!r}")
-    if number > high:
-        raise KindError(f"{what} is at most {high:g}, not {value!r}")
-    return number
+    """A number of seconds, within the parameter's bounds (else MIN_SECONDS to MAX_SECONDS)."""
+    low, high = param.bounds or (MIN_SECONDS, MAX_SECONDS)
+    with _as_kind_error():
+        seconds = parse_seconds(value if value.isascii() else "x", what, maximum=high)
+    if seconds < low:
+        raise KindError(f"{what} is at least {low:g} seconds, not {value!r}")
+    return seconds
 
 
 def _integer(value: str, param: Param, what: str) -> int:
-    low, high = param.bounds or (0, math.inf)
-    low, high = int(low), high
-    wanted = "a whole number" if low <= 0 else "a positive whole number" if low == 1 else f"a whole number from {low}"
-    if param.keywords:
-        wanted += " or " + " or ".join(param.keywords)
-    if not ASCII_DIGITS.match(value) or len(value) > 30:
-        raise KindError(f"{what} needs {wanted}, not {value!r}")
-    number = int(value)
-    if number < low:
-        raise KindError(f"{what} needs {wanted}, not {value!r}")
-    if number > high:
-        raise KindError(f"{what} is at most {int(high)}, not {value}")
-    return number
+    """ASCII digits within the parameter's bounds (int() would also take '５', '1_000', '+7')."""
+    low, high = param.bounds or (0, MAX_ROWS)
+    with _as_kind_error():
+        return parse_count(value, what, int(high), zero_ok=low <= 0, or_else=" or ".join(param.keywords))
+
+
+def _vectors(value: str, param: Param, what: str) -> list[list[float | int]]:
+    with _as_kind_error():
+        return parse_vectors(value, what)
+
+
+@contextmanager
+def _as_kind_error() -> Iterator[None]:
+    """bounds.py says what is wrong as a UsageError; here it becomes the binder's KindError."""
+    try:
+        yield
+    except UsageError as exc:
+        raise KindError(exc.message, exc.hint) from None
 
 
 def _secret(value: str, param: Param, what: str) -> str:
@@ -175,6 +175,7 @@ KINDS: dict[Kind, ValueKind] = {
     Kind.CHOICE: ValueKind(_choice, "constant", "choices"),
     Kind.TEXT: ValueKind(_as_is, "string", "text"),
     Kind.JSON: ValueKind(_json, "string"),
+    Kind.VECTORS: ValueKind(_vectors, "string"),
     Kind.DATABASE: ValueKind(_as_is, "name", "databases"),
     Kind.COLLECTION: ValueKind(_as_is, "name", "collections"),
     Kind.FIELD: ValueKind(_as_is, "name", "fields"),

@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -17,6 +18,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence, TextIO
 
 from prompt_toolkit.utils import get_cwidth
 
+from .errors import output_error
 from .results import Document, Exit, Group, Message, Result, StreamTable, Table
 from .styles import ACTIVE_ALIAS_SGR
 
@@ -29,6 +31,50 @@ STREAM_MIN_WIDTH = 10  # a streamed table's columns are sized by its first batch
 PAGER_QUIT_GRACE = 0.5  # seconds a pager gets to leave after Ctrl-C before it is ended
 # -K: Ctrl-C quits less (and so returns to the prompt); -F: no pager when it fits after all.
 DEFAULT_PAGER = "less -SRXFK"
+
+
+# Characters that would act on the terminal rather than show (ESC starts colour and cursor sequences,
+# BEL rings, CR and LF break rows) or that hide or reorder text: C0 and C1 controls, DEL, the line and
+# paragraph separators, lone surrogates and the format characters (bidi overrides and isolates,
+# zero-width spaces, BOM). Not ZWJ/ZWNJ (U+200C/D: emoji sequences and several scripts need them) nor
+# the tag characters U+E0020-E007F (flag emoji). test_output_escaping checks this against unicodedata.
+_UNSHOWABLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
+    "\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ud800-\udfff\ufeff\ufff9-\ufffb"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001]"
+)
+_NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def _escape_char(match: re.Match) -> str:
+    ch = match.group()
+    if ch in _NAMED:
+        return _NAMED[ch]
+    code = ord(ch)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def visible(text: str, newlines: bool = False) -> str:
+    """``text`` safe to put on a terminal: characters that would act instead of show are escaped.
+
+    ESC becomes ``\\x1b``, a tab ``\\t``, a newline ``\\n`` (kept as is with ``newlines``, for messages
+    of several lines), C1 controls ``\\x85``, U+202E ``\\u202e`` and so on; everything else, wide
+    characters included, is untouched. Backslashes are not doubled, so a value holding the four
+    characters ``\\x1b`` looks the same as one holding ESC: json output tells them apart.
+    """
+    if text.isprintable():  # the usual case, decided in C
+        return text
+    if newlines and "\n" in text:
+        return "\n".join(_UNSHOWABLE.sub(_escape_char, part) for part in text.split("\n"))
+    return _UNSHOWABLE.sub(_escape_char, text)
+
+
+def shown_cell(value: Any, vector: bool = False) -> str:
+    """A value as table and vertical output show it: cell_text, made safe for the terminal."""
+    return visible(cell_text(value, vector))
 
 
 def cell_text(value: Any, vector: bool = False) -> str:
@@ -132,31 +178,47 @@ class Renderer:
         self._write_all([format_table(result, fmt, self.width, self.color)])
 
     def message(self, message: Message, fmt: str = "table") -> None:
-        stream = self.err if fmt in ("json", "csv") else self.out
-        text = message.text
+        text = visible(message.text, newlines=True)  # messages may echo names and text from the server
         if message.level == "warning":
             text = self._paint("warning: " + text, YELLOW)
-        stream.write(text + "\n")
-        stream.flush()
+        if fmt in ("json", "csv"):
+            self._note(text + "\n")
+        else:
+            self._emit(text + "\n")
 
     def error(self, message: str) -> None:
         self.progress_done()
-        self.err.write(self._paint("error: ", RED) + message + "\n")
-        self.err.flush()
+        self._note(self._paint("error: ", RED) + visible(message, newlines=True) + "\n")
 
     def progress(self, text: str) -> None:
         """A one-line progress report, rewritten in place; only on a terminal."""
         if not _isatty(self.err):
             return
-        self.err.write("\r\x1b[K" + text)
-        self.err.flush()
+        self._note("\r\x1b[K" + visible(text))
         self._progress_shown = True
 
     def progress_done(self) -> None:
         if self._progress_shown:
-            self.err.write("\r\x1b[K")
-            self.err.flush()
+            self._note("\r\x1b[K")
             self._progress_shown = False
+
+    # -- the two streams ---------------------------------------------------------------------------
+    # A failed write of the data (a closed pipe, a full disk) raises OutputError: the shell ends the
+    # run, since nothing more can be shown. Notes and errors on ``err`` are written as best they can
+    # be: when even they cannot be written there is no one left to tell.
+    def _emit(self, text: str) -> None:
+        try:
+            self.out.write(text)
+            self.out.flush()
+        except OSError as exc:  # BrokenPipeError is one
+            raise output_error(exc) from None
+
+    def _note(self, text: str) -> None:
+        try:
+            self.err.write(text)
+            self.err.flush()
+        except OSError:
+            pass
 
     def _paint(self, text: str, code: str) -> str:
         return f"{code}{text}{RESET}" if self.color else text
@@ -176,8 +238,7 @@ class Renderer:
         self.progress_done()
         if not (self.use_pager and _isatty(self.out)):
             for chunk in chunks:
-                self.out.write(chunk)
-                self.out.flush()
+                self._emit(chunk)
             return
         room = max(self.height - 1, 1)
         held: list[str] = []
@@ -189,14 +250,13 @@ class Renderer:
             if lines > room:
                 self._page(held, iterator)
                 return
-        self.out.write("".join(held))
-        self.out.flush()
+        self._emit("".join(held))
 
     def _page(self, held: list[str], rest: Iterator[str]) -> None:
         command = self.environ.get("PAGER") or DEFAULT_PAGER
         env = dict(self.environ)
         env.setdefault("LESS", "SRXFK")
-        self.out.flush()
+        self._emit("")
         try:
             # $PAGER is shell syntax (as for git), but sh must exec it: ending the pager on Ctrl-C has
             # to end the program that owns the terminal (an orphaned less would go on reading the
@@ -205,7 +265,7 @@ class Renderer:
                                      encoding="utf-8", errors="replace")
         except OSError:
             for chunk in [*held, *rest]:
-                self.out.write(chunk)
+                self._emit(chunk)
             return
         try:
             for chunk in held:
@@ -275,10 +335,12 @@ def format_document(doc: Document, fmt: str, width: int = 100) -> str:
         if doc.sections:
             return format_table(doc.sections[0][1], fmt)
         return format_table(Table(["property", "value"], [list(f) for f in doc.facts]), fmt)
-    label = max((text_width(k) for k, _ in doc.facts), default=0)
-    parts = ["\n".join(f"{pad(k + ':', label + 1)} {cell_text(v)}".rstrip() for k, v in doc.facts) + "\n"]
+    facts = [(visible(k), shown_cell(v)) for k, v in doc.facts]
+    label = max((text_width(k) for k, _ in facts), default=0)
+    parts = ["\n".join(f"{pad(k + ':', label + 1)} {v}".rstrip() for k, v in facts) + "\n"]
     for title, table in doc.sections:
         body = format_table(table, fmt, width)
+        title = visible(title)
         parts.append(f"\n{title}:\n{body}" if table.rows else f"\n{title}: none\n")
     return "".join(parts)
 
@@ -346,16 +408,16 @@ def _csv_cell(value: Any) -> str:
 
 
 def _cells(columns: Sequence[str], row: Sequence[Any], vectors: frozenset[str]) -> list[str]:
-    return [cell_text(v, c in vectors) for c, v in zip(columns, row)]
+    return [shown_cell(v, c in vectors) for c, v in zip(columns, row)]
 
 
 def _aligned(table: Table, width: int, color: bool) -> str:
-    header = [str(c) for c in table.columns]
-    body = [_cells(header, row, table.vector_columns) for row in table.rows]
+    body = [_cells(table.columns, row, table.vector_columns) for row in table.rows]
+    header = [visible(str(c)) for c in table.columns]
     widths = _fit(_natural_widths(header, body), width - 3 * (len(header) - 1))
     lines = []
     if table.title:
-        lines.append(table.title)
+        lines.append(visible(table.title, newlines=True))
     lines.append(_row(header, widths).rstrip())
     lines.append("-+-".join("-" * w for w in widths))
     for i, row in enumerate(body):
@@ -363,17 +425,17 @@ def _aligned(table: Table, width: int, color: bool) -> str:
         if color and i == table.active_row:
             line = f"{ACTIVE_ALIAS_SGR}{line}{RESET}"  # the prompt's active-alias style
         lines.append(line)
-    lines.append(table.footer or _count(len(body)))
+    lines.append(visible(table.footer, newlines=True) or _count(len(body)))
     return "\n".join(lines) + "\n"
 
 
 def _aligned_chunks(stream: StreamTable, width: int) -> Iterator[str]:
     """An aligned table whose column widths come from the first rows; later cells are cut to fit."""
-    header = [str(c) for c in stream.columns]
+    header = [visible(str(c)) for c in stream.columns]
     widths: list[int] | None = None
     count = 0
     for batch in stream.batches:
-        body = [_cells(header, row, stream.vector_columns) for row in batch]
+        body = [_cells(stream.columns, row, stream.vector_columns) for row in batch]
         if not body:
             continue
         if widths is None:  # later rows may be wider (growing ids): leave them some room
@@ -418,15 +480,16 @@ def _vertical(table: Table, width: int) -> str:
 
 def _vertical_chunks(columns: Sequence[str], batches: Iterable[Sequence[Sequence[Any]]],
                      vectors: frozenset[str] = frozenset(), width: int = 100) -> Iterator[str]:
-    label = max((text_width(str(c)) for c in columns), default=0)
+    labels = [visible(str(c)) for c in columns]
+    label = max((text_width(c) for c in labels), default=0)
     n = 0
     for batch in batches:
         lines = []
         for row in batch:
             n += 1
             lines.append(f"-[ RECORD {n} ]" + "-" * max(0, min(width, 40) - 14 - len(str(n))))
-            for col, value in zip(columns, row):
-                lines.append(f"{pad(str(col), label)} | {cell_text(value, col in vectors)}")
+            for col, shown, value in zip(columns, labels, row):
+                lines.append(f"{pad(shown, label)} | {shown_cell(value, col in vectors)}")
         if lines:
             yield "\n".join(lines) + "\n"
     if n == 0:

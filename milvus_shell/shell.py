@@ -9,7 +9,7 @@ from typing import Callable
 
 from .commands.spec import Invocation
 from .context import Confirmation, ShellContext
-from .errors import Declined, ParseError, ShellError, UsageError
+from .errors import Declined, OutputClosed, OutputError, ParseError, ShellError, UsageError
 from .output import Renderer
 from .parser import parse_line, redact_at
 from .results import Exit, Group, Message, Result
@@ -19,6 +19,11 @@ from .results import Exit, Group, Message, Result
 class LineOutcome:
     ok: bool
     exit_code: int | None = None  # set when the line asked the shell to end
+
+
+# The output could not be written (closed pipe, full disk): the line failed and the run ends, since
+# nothing more could be shown. A closed pipe is not reported: the reader chose to stop reading.
+OUTPUT_LOST = LineOutcome(ok=False, exit_code=1)
 
 
 # Runs one handler call for an invocation: the interactive shell runs it on a worker thread it can
@@ -46,6 +51,12 @@ class Shell:
             try:
                 result = self.execute(inv)
                 fmt = self.show(inv, result)
+                if self.ctx.settings.timing:
+                    self.renderer.render(Message(f"time: {time.perf_counter() - started:.3f} s"), fmt)
+            except OutputError as exc:
+                if not isinstance(exc, OutputClosed):
+                    self.renderer.error(where + str(exc))
+                return OUTPUT_LOST
             except ShellError as exc:
                 self.renderer.error(where + str(exc))
                 return LineOutcome(ok=False)
@@ -59,8 +70,6 @@ class Shell:
                     f"{where}internal error: {type(exc).__name__}: {exc} (run with --debug for a traceback)"
                 )
                 return LineOutcome(ok=False)
-            if self.ctx.settings.timing:
-                self.renderer.render(Message(f"time: {time.perf_counter() - started:.3f} s"), fmt)
             code = exit_code(result)
             if code is not None:
                 return LineOutcome(ok=True, exit_code=code)
@@ -112,7 +121,7 @@ class Shell:
         shown, column, reason = redact_at(text, self.ctx.table, exc.column, exc.reason)
         hint = redact_at(text, self.ctx.table, message=exc.hint)[2] if exc.hint else ""
         message = f"{where}{reason}"
-        if "\n" not in shown and len(shown) < 200:
+        if shown.isprintable() and len(shown) < 200:  # else the caret would point astray
             message += f"\n  {shown}\n  {' ' * (column - 1)}^"
         else:
             message += f" (column {column})"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable, Iterator, Sequence
 
+from ..bounds import MAX_ROWS, MAX_TOPK
 from ..catalog import MAX_QUERY_WINDOW, CollectionInfo, FieldInfo
 from ..context import ShellContext
 from ..errors import UsageError
@@ -23,8 +24,6 @@ STREAM_BATCH_RANGE = (256, 16384)  # 16384: the most Milvus returns per call
 
 # -- reading the line --------------------------------------------------------------------------------
 
-MAX_LIMIT = 1_000_000_000  # query --limit: beyond a window of MAX_QUERY_WINDOW rows it streams
-MAX_TOP_K = 16384  # the most hits Milvus returns per query vector
 
 
 def _limit(inv: Invocation, default: int) -> int | None:
@@ -254,15 +253,8 @@ def _query_vectors(ctx: ShellContext, session: ServerSession, inv: Invocation, i
         if not rows:
             raise UsageError(f"no row with {info.primary.name} {like} in {info.name!r}")
         return [rows[0][field.name]]
-    if isinstance(value, list) and value and all(isinstance(v, list) for v in value):
-        vectors = value
-    elif isinstance(value, list) and value:
-        vectors = [value]
-    else:
-        raise UsageError("--vector needs a JSON list of numbers (or a list of such lists)")
+    vectors = value  # the VECTORS kind parsed and checked them: finite float32 numbers
     for v in vectors:
-        if not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in v):
-            raise UsageError("--vector holds something that is not a number")
         if field.dim is not None and field.kind != "BINARY_VECTOR" and len(v) != field.dim:
             raise UsageError(
                 f"wrong vector dimension: {len(v)} numbers given, but {field.name!r} is {field.type_name}"
@@ -280,7 +272,7 @@ def _search_params(pairs: Sequence[str]) -> dict[str, Any]:
             raise UsageError(f"--param needs KEY=VALUE, not {pair!r}", "e.g. --param nprobe=16")
         try:
             parsed = json.loads(value)
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):  # not JSON (or nested past the parser): the text as typed
             parsed = value
         if key == "metric_type":
             top[key] = parsed
@@ -314,8 +306,8 @@ COMMANDS = (
         options=(
             _FIELDS,
             Option("--limit", f"rows to show (default {DEFAULT_QUERY_LIMIT}); all streams every row",
-                   Kind.INTEGER, "N|all", bounds=(1, MAX_LIMIT), keywords=("all",)),
-            Option("--offset", "rows to skip first", Kind.INTEGER, "N", bounds=(0, MAX_LIMIT)),
+                   Kind.INTEGER, "N|all", bounds=(1, MAX_ROWS), keywords=("all",)),
+            Option("--offset", "rows to skip first", Kind.INTEGER, "N", bounds=(0, MAX_ROWS)),
             _PARTITION,
             FORMAT_OPTION,
         ),
@@ -348,11 +340,11 @@ COMMANDS = (
         handler=search,
         positionals=(_COLLECTION,),
         options=(
-            Option("--vector", "the query vector as JSON (or a list of vectors)", Kind.JSON, "JSON"),
+            Option("--vector", "the query vector as JSON (or a list of vectors)", Kind.VECTORS, "JSON"),
             Option("--like", "search with the vector of the row with this primary key", Kind.WORD, "ID"),
             Option("--field", "vector field to search (needed when there are several)", Kind.FIELD, "NAME"),
-            Option("--limit", f"hits per query vector (default {DEFAULT_SEARCH_LIMIT}, at most {MAX_TOP_K})",
-                   Kind.INTEGER, "N", bounds=(1, MAX_TOP_K)),
+            Option("--limit", f"hits per query vector (default {DEFAULT_SEARCH_LIMIT}, at most {MAX_TOPK})",
+                   Kind.INTEGER, "N", bounds=(1, MAX_TOPK)),
             Option("--filter", "a filter expression the hits must match", Kind.TEXT, "EXPR"),
             _FIELDS,
             Option("--param", "a search parameter, e.g. nprobe=16, ef=64, metric_type=IP", Kind.WORD,

@@ -314,7 +314,7 @@ COMMANDS = (
         handler=load,
         positionals=(_COLLECTION,),
         options=(Option("--wait", f"seconds to wait for the load to finish (default {DEFAULT_LOAD_WAIT:g})",
-                        Kind.NUMBER, "SECONDS"),),
+                        Kind.NUMBER, "SECONDS", bounds=(0.001, 86400)),),
         examples=("load books", "load books --wait 60"),
         details="Shows progress while the server loads. Ctrl-C stops waiting; the server goes on loading.",
     ),

@@ -32,6 +32,7 @@ class Kind(enum.Enum):
     CHOICE = "choice"  # one of the parameter's choices
     TEXT = "text"  # free text; a repeated TEXT positional is the rest of the line exactly as typed
     JSON = "json"  # a JSON value, parsed
+    VECTORS = "vectors"  # a JSON list of numbers, or a list of such lists: finite, float32-sized
     # Names on the server, completed from the metadata cache (milvus_shell/metadata.py).
     DATABASE = "database"
     COLLECTION = "collection"
