@@ -25,6 +25,9 @@ class FieldInfo:
     partition_key: bool = False
     clustering_key: bool = False
     function_output: bool = False
+    max_length: int | None = None  # VarChar, and the elements of an Array of VarChar
+    element_kind: str = ""  # Array: its elements' type (INT64, VARCHAR, ...)
+    max_capacity: int | None = None  # Array: at most this many elements
 
     @property
     def is_vector(self) -> bool:
@@ -149,6 +152,16 @@ class CollectionDetails:
     partitions: tuple[str, ...]
     load: LoadInfo
     statistics_rows: int
+
+
+@dataclass(frozen=True)
+class CreatedCollection:
+    """What ``create collection`` made: ``notes`` say what the server left out (descriptions on Milvus
+    Lite); ``loaded`` when every vector field had an index, so it could be loaded at once."""
+
+    name: str
+    notes: tuple[str, ...] = ()
+    loaded: bool = False
 
 
 # Milvus refuses a query whose offset + limit exceeds this (its "max query result window").

@@ -326,6 +326,8 @@ def format_table(table: Table, fmt: str, width: int = 100, color: bool = False) 
 
 
 def format_document(doc: Document, fmt: str, width: int = 100) -> str:
+    if fmt == "json" and doc.json is not None:
+        return json.dumps(doc.json, ensure_ascii=False, indent=2, default=_json_default) + "\n"
     if fmt == "json":
         obj: dict[str, Any] = {_json_key(k): v for k, v in doc.facts}
         for title, table in doc.sections:

@@ -46,12 +46,15 @@ class StreamTable:
 class Document:
     """Facts about one thing, then titled tables (``describe``, ``server``).
 
-    json gives one object (facts, then each section as an array of row objects); csv gives the
+    json gives ``json`` when set, else one object (facts, then each section as an array of row
+    objects); csv gives the
     facts as property,value rows, or the first section when there are sections (describe: fields).
     """
 
     facts: Sequence[tuple[str, Any]]
     sections: Sequence[tuple[str, Table]] = ()
+    # When set, json output is this object as it is (describe: the schema document, docs/schema.md).
+    json: Any = None
 
 
 @dataclass(frozen=True)

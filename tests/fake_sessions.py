@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from milvus_shell.addresses import parse_address
-from milvus_shell.catalog import CollectionDetails, CollectionInfo, FieldInfo, LoadInfo
+from milvus_shell.catalog import CollectionDetails, CollectionInfo, CreatedCollection, FieldInfo, LoadInfo
 from milvus_shell.connection import ConnectionSettings, PingInfo
 from milvus_shell.errors import ServerError
 from milvus_shell.registry import ConnectionRegistry
@@ -100,6 +100,31 @@ class FakeSession:
         self._info(name)
         del self.collections[name]
         del self.rows[name]
+
+    def create_database(self, name: str) -> None:
+        self._record("create_database", name)
+
+    def drop_database(self, name: str) -> None:
+        self._record("drop_database", name)
+
+    def create_collection(self, name: str, spec: Any) -> CreatedCollection:
+        self._record("create_collection", name, spec)
+        return CreatedCollection(name, (), loaded=True)
+
+    def drop_index(self, collection: str, name: str) -> None:
+        self._record("drop_index", collection, name)
+
+    def partition_rows(self, name: str, partition: str) -> int:
+        return 7
+
+    def drop_partition(self, collection: str, name: str) -> None:
+        self._record("drop_partition", collection, name)
+
+    def alias_target(self, alias: str) -> str | None:
+        return "books" if alias == "novels" else None
+
+    def drop_alias(self, alias: str) -> None:
+        self._record("drop_alias", alias)
 
 
 class FakeBackend:

@@ -81,13 +81,14 @@ def test_describe_shows_the_schema_in_words(sh, server):
     if is_milvus(server):  # Milvus Lite keeps neither the index's name and params nor the description
         for text in ("emb_idx", "nlist=16", "description:   Books for the tests", "Array(VarChar(32), capacity 8)"):
             assert text in out, text
-    doc = json.loads(sh.ok(f"describe {data.BOOKS} --format json"))
-    assert doc["collection"] == data.BOOKS and doc["dynamic_field"] == "yes"
-    fields = {f["field"]: f for f in doc["fields"]}
-    assert fields["id"]["flags"] == "primary key"
-    assert fields["tags"]["type"].startswith("Array(VarChar")
-    assert [i["index"] for i in doc["indexes"]] in (["emb_idx"], ["embedding"])  # Lite names it after the field
-    assert sorted(p["partition"] for p in doc["partitions"]) == ["_default", "new", "old"]
+    doc = json.loads(sh.ok(f"describe {data.BOOKS} --format json"))  # the schema document (docs/schema.md)
+    assert doc["collection"] == data.BOOKS and doc["dynamic_field"] is True
+    fields = {f["name"]: f for f in doc["fields"]}
+    assert fields["id"]["primary_key"] is True and fields["id"]["auto_id"] is False
+    assert fields["tags"]["type"] == "Array" and fields["tags"]["element_type"] == "VarChar"
+    assert fields["tags"]["max_capacity"] == 8
+    assert [i["name"] for i in doc["indexes"]] in (["emb_idx"], ["embedding"])  # Lite names it after the field
+    assert sorted(doc["partitions"]) == ["new", "old"]  # _default is always there
     fields_csv = csv_of(sh.ok(f"describe {data.BOOKS} --format csv"))
     assert [f["field"] for f in fields_csv] == ["id", "title", "year", "price", "meta", "tags", "embedding"]
 

@@ -98,3 +98,55 @@ def test_declared_effects_refresh_the_name_cache_after_success_only():
     assert refreshed == []
     sh.ok("drop collection books")
     assert refreshed == [({Effect.COLLECTIONS, Effect.ALIASES}, "books")]
+
+
+def test_create_collection_quick_form_sends_the_documented_defaults():
+    sh = fake_shell()
+    sh.ok("create collection demo --dim 8")
+    ((name, spec),) = server_calls(sh, "create_collection")
+    assert name == "demo" and spec.dynamic_field and spec.description == ""
+    pk, vector = spec.fields
+    assert (pk.name, pk.type, pk.auto_id) == ("id", "INT64", False)
+    assert (vector.name, vector.type, vector.dim) == ("vector", "FLOAT_VECTOR", 8)
+    (index,) = spec.indexes
+    assert (index.field, index.type, index.metric) == ("vector", "AUTOINDEX", "COSINE")
+
+
+def test_create_collection_wants_dim_or_schema_not_both():
+    sh = fake_shell()
+    assert "needs --dim N" in sh.fail("create collection demo")
+    assert "--auto-id goes with --dim, not with --schema" in sh.fail("create collection demo --schema x.json --auto-id")
+    assert server_calls(sh, "create_collection") == []
+
+
+@pytest.mark.parametrize("line, typed, loss", [
+    ("drop database shop", "shop", "drop database 'shop'"),
+    ("drop index books vector", None, "drop index 'vector' of collection 'books'"),
+    ("drop partition books old", None, "drop partition 'old' of collection 'books' with its ~7 rows"),
+    ("drop alias novels", None, "drop alias 'novels' of collection 'books'"),
+])
+def test_schema_drops_ask_first_and_change_nothing_on_no(line, typed, loss):
+    asked = []
+    sh = fake_shell(confirm=lambda question: asked.append(question) or False)
+    assert "not confirmed; nothing changed" in sh.fail(line)
+    (question,) = asked
+    assert question.typed == typed and loss in question.loss
+    assert not [c for c in sh.ctx.session().calls if c[0].startswith("drop_")]
+    sh2 = fake_shell(confirm=None)
+    assert "without --yes" in sh2.fail(line)
+    sh2.ok(line + " --yes")
+    assert [c for c in sh2.ctx.session().calls if c[0].startswith("drop_")]
+
+
+@pytest.mark.parametrize("line, effects", [
+    ("create collection demo --dim 2", {Effect.COLLECTIONS}),
+    ("create database shop", {Effect.DATABASES}),
+    ("drop index books vector --yes", {Effect.INDEXES}),
+    ("drop alias novels --yes", {Effect.ALIASES}),
+])
+def test_schema_commands_refresh_what_they_change(line, effects):
+    sh = fake_shell(interactive=True)
+    refreshed = []
+    sh.ctx.metadata.changed = lambda alias, changed, collection=None: refreshed.append(set(changed))
+    sh.ok(line)
+    assert refreshed == [effects]

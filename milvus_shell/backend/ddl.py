@@ -1,25 +1,137 @@
-"""Changing what a server holds: collections (and, as they come, databases, indexes, partitions,
-aliases). The methods of DdlOps become methods of backend.Session."""
+"""Changing what a server holds: databases and collections (indexes, partitions and aliases are in
+backend/layout.py). The methods of DdlOps become methods of backend.Session.
+
+Milvus 2.3.5 and Milvus Lite answer the same mistake differently, and sometimes not at all (2.3.5
+accepts a duplicate collection of the same schema, drops a missing database or alias without a
+word, silently ignores "nullable"): so names are checked before the call and the result after it,
+and every refusal is said the same way on both.
+"""
 
 from __future__ import annotations
 
 from typing import Any, Callable
 
+from ..catalog import CollectionInfo, CreatedCollection
+from ..errors import ServerError, UsageError
+from ..schema_doc import CollectionSpec
 from .explore import about
+from .layout import LayoutOps, refused
+from .schema import build_schema
+from .wording import server_shown
 
 
-class DdlOps:
+class DdlOps(LayoutOps):
     """Schema changes, mixed into backend.Session; each call bounded by the session's timeout."""
 
     client: Any
+    database: str
     call: Callable[..., Any]
+    describe_collection: Callable[[str], CollectionInfo]
+    list_collections: Callable[[], list[str]]
+    list_databases: Callable[[], list[str]]
+    load_state: Callable[..., Any]
+
+    # -- databases ----------------------------------------------------------------------------------
+    def create_database(self, name: str) -> None:
+        if name in self.list_databases():
+            raise ServerError(f"database {name!r} already exists", "exists", "show databases lists them")
+        with refused(self, f"create database {name!r}"):
+            self.call(self.client.create_database, name)
+
+    def drop_database(self, name: str) -> None:
+        if name == "default":
+            raise UsageError("the default database cannot be dropped")
+        if name not in self.list_databases():
+            raise ServerError(f"database {name!r} not found", "database-not-found", "show databases lists them")
+        if name == (self.database or "default"):
+            raise UsageError(f"database {name!r} is the one this connection uses",
+                             "use database default first, then drop it")
+        try:
+            self.call(self.client.drop_database, name)
+        except ServerError as exc:
+            if "not empty" in exc.message.lower():
+                raise ServerError(f"database {name!r} still holds collections: the server drops only an empty "
+                                  "database", "not-empty",
+                                  f"use database {name}; show collections; drop each one first") from exc
+            raise
+
+    # -- collections --------------------------------------------------------------------------------
+    def create_collection(self, name: str, spec: CollectionSpec) -> CreatedCollection:
+        """Make ``name`` as ``spec`` says, with its partitions and indexes; load it when every vector
+        field has an index. All or nothing: when a part fails, the new collection is dropped again."""
+        if name in self.list_collections():
+            raise ServerError(f"collection {name!r} already exists in database {self.database or 'default'!r}",
+                              "exists", f"describe {name} shows it; drop collection {name} first to replace it")
+        schema = build_schema(spec)
+        kwargs: dict[str, Any] = {"schema": schema}
+        if spec.consistency:
+            kwargs["consistency_level"] = spec.consistency
+        if spec.shards:
+            kwargs["num_shards"] = spec.shards
+        with refused(self, f"create collection {name!r}"):
+            self.call(self.client.create_collection, name, **kwargs)
+        try:
+            notes = self._check_kept(name, spec)
+            for partition in spec.partitions:
+                self.create_partition(name, partition)
+            for index in spec.indexes:
+                self.create_index(name, index, wait=self.timeout)  # type: ignore[attr-defined]
+            indexed = {i.field for i in spec.indexes}
+            loaded = all(f.name in indexed for f in spec.fields if f.is_vector)
+            if loaded:
+                with about(self, name):
+                    self.call(self.client.load_collection, name)
+        except BaseException:
+            self._undo_create(name)
+            raise
+        return CreatedCollection(name, tuple(notes), loaded)
+
+    def _check_kept(self, name: str, spec: CollectionSpec) -> list[str]:
+        """What the server silently left out: an error for what matters (nullable), notes for the rest."""
+        info = self.describe_collection(name)
+        lost: list[str] = []
+        notes: list[str] = []
+        for want in spec.fields:
+            got = info.field(want.name)
+            if got is None:
+                lost.append(f"field {want.name!r}")
+                continue
+            if want.nullable and not got.nullable:
+                lost.append(f"nullable fields ({want.name!r})")
+            if want.has_default and not got.has_default:
+                lost.append(f"default values ({want.name!r})")
+            if want.partition_key and not got.partition_key:
+                lost.append(f"partition keys ({want.name!r})")
+        if spec.dynamic_field and not info.dynamic:
+            lost.append("a dynamic field")
+        if lost:
+            raise ServerError(f"not supported by this server ({server_shown(self)}): " + ", ".join(lost)
+                              + "; nothing was created", "unsupported")
+        described = [f.description for f in spec.fields if f.description] + [spec.description] * bool(spec.description)
+        if described and not info.description and not any(f.description for f in info.fields):
+            notes.append(f"{server_shown(self)} keeps no descriptions: they were left out")
+        return notes
+
+    def _undo_create(self, name: str) -> None:
+        try:
+            self.call(self.client.drop_collection, name)
+        except Exception:  # noqa: BLE001 - the first failure is the one to report
+            pass
+
+    def drop_collection(self, name: str) -> None:
+        self.describe_collection(name)  # a missing name is an error, not a no-op
+        with about(self, name):
+            self.call(self.client.drop_collection, name)
+
+    def rename_collection(self, old: str, new: str) -> None:
+        self.describe_collection(old)
+        if new in self.list_collections():
+            raise ServerError(f"collection {new!r} already exists in database {self.database or 'default'!r}",
+                              "exists")
+        with about(self, old), refused(self, f"rename collection {old!r} to {new!r}"):
+            self.call(self.client.rename_collection, old, new)
 
     def flush(self, name: str) -> None:
         """Seal the collection's growing segments and write them to storage."""
         with about(self, name):
             self.call(self.client.flush, name)
-
-    def drop_collection(self, name: str) -> None:
-        self.describe_collection(name)  # type: ignore[attr-defined]  # a missing name is an error, not a no-op
-        with about(self, name):
-            self.call(self.client.drop_collection, name)

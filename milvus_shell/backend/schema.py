@@ -1,37 +1,12 @@
-"""pymilvus's describe results -> catalog dataclasses, with type names people read (VarChar(256))."""
+"""pymilvus's describe results -> catalog dataclasses, with type names people read (VarChar(256));
+and the other way, a CollectionSpec (schema_doc.py) -> a pymilvus schema and index parameters."""
 
 from __future__ import annotations
 
 from typing import Any, Mapping
 
 from ..catalog import CollectionInfo, FieldInfo, FunctionInfo, IndexInfo
-
-# DataType name -> how people write it. Parameterised types get their parameters added below.
-TYPE_NAMES = {
-    "BOOL": "Bool",
-    "INT8": "Int8",
-    "INT16": "Int16",
-    "INT32": "Int32",
-    "INT64": "Int64",
-    "FLOAT": "Float",
-    "DOUBLE": "Double",
-    "STRING": "String",
-    "VARCHAR": "VarChar",
-    "TEXT": "Text",
-    "ARRAY": "Array",
-    "JSON": "JSON",
-    "GEOMETRY": "Geometry",
-    "TIMESTAMPTZ": "Timestamptz",
-    "BINARY_VECTOR": "BinaryVector",
-    "FLOAT_VECTOR": "FloatVector",
-    "FLOAT16_VECTOR": "Float16Vector",
-    "BFLOAT16_VECTOR": "BFloat16Vector",
-    "SPARSE_FLOAT_VECTOR": "SparseFloatVector",
-    "INT8_VECTOR": "Int8Vector",
-    "STRUCT": "Struct",
-    "_ARRAY_OF_VECTOR": "ArrayOfVector",
-    "_ARRAY_OF_STRUCT": "ArrayOfStruct",
-}
+from ..schema_doc import CollectionSpec, FieldSpec, IndexSpec, TYPE_NAMES  # DataType name -> how people write it (Int64, VarChar)
 
 
 def _kind(data_type: Any) -> str:
@@ -82,6 +57,8 @@ def field_info(raw: Mapping[str, Any]) -> FieldInfo:
     kind = _kind(raw.get("type"))
     has_default, default = _default_value(raw.get("default_value"))
     dim = params.get("dim")
+    max_length = params.get("max_length")
+    capacity = params.get("max_capacity")
     return FieldInfo(
         name=raw["name"],
         type_name=type_name(raw.get("type"), params, raw.get("element_type")),
@@ -96,6 +73,9 @@ def field_info(raw: Mapping[str, Any]) -> FieldInfo:
         partition_key=bool(raw.get("is_partition_key")),
         clustering_key=bool(raw.get("is_clustering_key")),
         function_output=bool(raw.get("is_function_output")),
+        max_length=int(max_length) if max_length is not None else None,
+        element_kind=_kind(raw["element_type"]) if raw.get("element_type") is not None else "",
+        max_capacity=int(capacity) if capacity is not None else None,
     )
 
 
@@ -154,3 +134,50 @@ def index_info(name: str, raw: Mapping[str, Any]) -> IndexInfo:
         total_rows=number("total_rows"),
         pending_rows=number("pending_index_rows"),
     )
+
+
+# -- CollectionSpec -> pymilvus ---------------------------------------------------------------------
+
+def build_schema(spec: CollectionSpec) -> Any:
+    """A pymilvus CollectionSchema for ``spec`` (checked by schema_doc.parse_document already)."""
+    from pymilvus import DataType, MilvusClient  # noqa: PLC0415
+
+    schema = MilvusClient.create_schema(auto_id=spec.primary.auto_id, enable_dynamic_field=spec.dynamic_field,
+                                        description=spec.description)
+    for f in spec.fields:
+        schema.add_field(f.name, DataType[f.type], **_field_kwargs(f))
+    return schema
+
+
+def _field_kwargs(f: FieldSpec) -> dict[str, Any]:
+    from pymilvus import DataType  # noqa: PLC0415
+
+    kwargs: dict[str, Any] = {"description": f.description}
+    if f.primary_key:
+        kwargs.update(is_primary=True, auto_id=f.auto_id)
+    if f.max_length is not None:
+        kwargs["max_length"] = f.max_length
+    if f.dim is not None:
+        kwargs["dim"] = f.dim
+    if f.element_type:
+        kwargs.update(element_type=DataType[f.element_type], max_capacity=f.max_capacity)
+    if f.nullable:
+        kwargs["nullable"] = True
+    if f.has_default:
+        kwargs["default_value"] = f.default
+    if f.partition_key:
+        kwargs["is_partition_key"] = True
+    if f.clustering_key:
+        kwargs["is_clustering_key"] = True
+    return kwargs
+
+
+def build_index_params(client: Any, index: IndexSpec) -> Any:
+    params = client.prepare_index_params()
+    kwargs: dict[str, Any] = {"index_type": index.type, "index_name": index.name or index.field}
+    if index.metric:
+        kwargs["metric_type"] = index.metric
+    if index.params:
+        kwargs["params"] = dict(index.params)
+    params.add_index(index.field, **kwargs)
+    return params

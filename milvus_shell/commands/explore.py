@@ -11,6 +11,7 @@ from ..context import ShellContext
 from ..errors import ServerError
 from ..metadata import CollectionNames
 from ..results import Document, Group, Message, Table
+from ..schema_doc import document_of
 from ..session_api import ServerSession
 from .spec import FORMAT_OPTION, Command, Invocation, Kind, Option, Positional
 
@@ -124,7 +125,7 @@ def describe(ctx: ShellContext, inv: Invocation) -> Document:
         )))
     sections.append(("indexes", _index_table(indexes)))
     sections.append(("partitions", Table(["partition"], [[p] for p in partitions])))
-    return Document(summary, sections)
+    return Document(summary, sections, json=document_of(info, indexes, partitions))
 
 
 def _index_table(indexes: Sequence[IndexInfo]) -> Table:
@@ -261,7 +262,8 @@ COMMANDS = (
         positionals=(_COLLECTION,),
         options=(FORMAT_OPTION,),
         examples=("describe books", "describe books --format json"),
-        details="--format csv gives the fields; --format json gives everything as one object.",
+        details=("--format csv gives the fields; --format json gives the schema document (docs/schema.md) that "
+                 "create collection NAME --schema FILE reads, so the two copy a collection's shape."),
     ),
     Command(
         name="show indexes",

@@ -1,0 +1,351 @@
+"""The schema document: a collection's shape as typed JSON (docs/schema.md).
+
+``describe C --format json`` prints it and ``create collection D --schema FILE`` reads it, so the
+two together copy a collection's shape. This module is pure (no pymilvus): it turns what the server
+holds (catalog.py) into the document, and a document into a CollectionSpec, checking every key with
+an error that names the field. The backend turns a CollectionSpec into pymilvus calls.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping, Sequence
+
+from .catalog import CollectionInfo, FieldInfo, IndexInfo
+from .errors import UsageError
+
+# The server's type (pymilvus DataType name) -> how the document and people write it.
+TYPE_NAMES = {
+    "BOOL": "Bool",
+    "INT8": "Int8",
+    "INT16": "Int16",
+    "INT32": "Int32",
+    "INT64": "Int64",
+    "FLOAT": "Float",
+    "DOUBLE": "Double",
+    "STRING": "String",
+    "VARCHAR": "VarChar",
+    "TEXT": "Text",
+    "ARRAY": "Array",
+    "JSON": "JSON",
+    "GEOMETRY": "Geometry",
+    "TIMESTAMPTZ": "Timestamptz",
+    "BINARY_VECTOR": "BinaryVector",
+    "FLOAT_VECTOR": "FloatVector",
+    "FLOAT16_VECTOR": "Float16Vector",
+    "BFLOAT16_VECTOR": "BFloat16Vector",
+    "SPARSE_FLOAT_VECTOR": "SparseFloatVector",
+    "INT8_VECTOR": "Int8Vector",
+    "STRUCT": "Struct",
+    "_ARRAY_OF_VECTOR": "ArrayOfVector",
+    "_ARRAY_OF_STRUCT": "ArrayOfStruct",
+}
+# Types a schema file may use (the rest are shown by describe but cannot be made from a file).
+CREATABLE = ("BOOL", "INT8", "INT16", "INT32", "INT64", "FLOAT", "DOUBLE", "VARCHAR", "JSON", "ARRAY",
+             "BINARY_VECTOR", "FLOAT_VECTOR", "FLOAT16_VECTOR", "BFLOAT16_VECTOR", "SPARSE_FLOAT_VECTOR")
+_BY_WORD = {**{k.lower(): k for k in CREATABLE}, **{TYPE_NAMES[k].lower(): k for k in CREATABLE}}
+ELEMENT_TYPES = ("BOOL", "INT8", "INT16", "INT32", "INT64", "FLOAT", "DOUBLE", "VARCHAR")
+MAX_VARCHAR = 65535
+MAX_DIM = 32768
+MAX_CAPACITY = 4096
+
+QUICK_VARCHAR_ID_LENGTH = 64  # create collection --id-type string: the id's max length
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    type: str  # the server's type name: INT64, VARCHAR, FLOAT_VECTOR, ...
+    primary_key: bool = False
+    auto_id: bool = False
+    max_length: int | None = None
+    dim: int | None = None
+    element_type: str | None = None
+    max_capacity: int | None = None
+    nullable: bool = False
+    has_default: bool = False
+    default: Any = None
+    partition_key: bool = False
+    clustering_key: bool = False
+    description: str = ""
+
+    @property
+    def is_vector(self) -> bool:
+        return self.type.endswith("_VECTOR")
+
+
+@dataclass(frozen=True)
+class IndexSpec:
+    field: str
+    type: str = "AUTOINDEX"
+    metric: str = ""  # "" lets the server choose
+    params: Mapping[str, Any] = field(default_factory=dict)
+    name: str = ""  # "" names it after the field
+
+
+@dataclass(frozen=True)
+class CollectionSpec:
+    """What ``create collection`` asks the server for."""
+
+    fields: tuple[FieldSpec, ...]
+    description: str = ""
+    dynamic_field: bool = False
+    consistency: str = ""  # "" for the server's default
+    shards: int | None = None
+    indexes: tuple[IndexSpec, ...] = ()
+    partitions: tuple[str, ...] = ()
+
+    @property
+    def primary(self) -> FieldSpec:
+        return next(f for f in self.fields if f.primary_key)
+
+
+def quick_spec(dim: int, metric: str = "COSINE", id_type: str = "int", auto_id: bool = False,
+               vector_field: str = "vector", id_field: str = "id", description: str = "") -> CollectionSpec:
+    """create collection NAME --dim N: an id, one float vector with an AUTOINDEX, a dynamic field."""
+    if id_type == "string":
+        pk = FieldSpec(id_field, "VARCHAR", primary_key=True, auto_id=auto_id, max_length=QUICK_VARCHAR_ID_LENGTH)
+    else:
+        pk = FieldSpec(id_field, "INT64", primary_key=True, auto_id=auto_id)
+    if vector_field == id_field:
+        raise UsageError(f"the id and the vector field are both named {id_field!r}",
+                         "--vector-field NAME gives the vector field another name")
+    return CollectionSpec(
+        fields=(pk, FieldSpec(vector_field, "FLOAT_VECTOR", dim=dim)),
+        description=description,
+        dynamic_field=True,
+        indexes=(IndexSpec(vector_field, "AUTOINDEX", metric),),
+    )
+
+
+# -- server -> document ------------------------------------------------------------------------------
+
+def document_of(info: CollectionInfo, indexes: Sequence[IndexInfo] = (),
+                partitions: Sequence[str] = ()) -> dict[str, Any]:
+    """The schema document of a collection as the server describes it."""
+    has_partition_key = any(f.partition_key for f in info.fields)
+    return {
+        "collection": info.name,
+        "description": info.description,
+        "dynamic_field": info.dynamic,
+        "consistency": info.consistency or None,
+        "shards": info.shards,
+        "fields": [_field_doc(f) for f in info.fields],
+        "indexes": [_index_doc(i) for i in indexes],
+        # With a partition key the server makes the partitions itself.
+        "partitions": [] if has_partition_key else [p for p in partitions if p != "_default"],
+    }
+
+
+def _field_doc(f: FieldInfo) -> dict[str, Any]:
+    doc: dict[str, Any] = {"name": f.name, "type": TYPE_NAMES.get(f.kind, f.kind.title())}
+    if f.kind == "ARRAY":
+        doc["element_type"] = TYPE_NAMES.get(f.element_kind, f.element_kind.title()) if f.element_kind else None
+        doc["max_capacity"] = f.max_capacity
+    if f.max_length is not None:
+        doc["max_length"] = f.max_length
+    if f.dim is not None:
+        doc["dim"] = f.dim
+    doc["primary_key"] = f.primary
+    if f.primary:
+        doc["auto_id"] = f.auto_id
+    doc["nullable"] = f.nullable
+    if f.has_default:
+        doc["default"] = f.default
+    doc["partition_key"] = f.partition_key
+    if f.clustering_key:
+        doc["clustering_key"] = True
+    doc["description"] = f.description
+    return doc
+
+
+def _index_doc(i: IndexInfo) -> dict[str, Any]:
+    doc: dict[str, Any] = {"name": i.name, "field": i.field, "type": i.index_type}
+    if i.metric_type:
+        doc["metric"] = i.metric_type
+    doc["params"] = {k: typed(v) for k, v in i.params.items()}
+    return doc
+
+
+def typed(value: Any) -> Any:
+    """Milvus 2.3.5 gives index parameters as strings ('16'): numbers become numbers again."""
+    if not isinstance(value, str):
+        return value
+    for convert in (int, float):
+        try:
+            return convert(value)
+        except ValueError:
+            continue
+    if value in ("true", "false"):
+        return value == "true"
+    return value
+
+
+# -- document -> spec --------------------------------------------------------------------------------
+
+_TOP_KEYS = ("collection", "description", "dynamic_field", "consistency", "shards", "fields", "indexes",
+             "partitions")
+_FIELD_KEYS = ("name", "type", "element_type", "max_capacity", "max_length", "dim", "primary_key", "auto_id",
+               "nullable", "default", "partition_key", "clustering_key", "description")
+_INDEX_KEYS = ("name", "field", "type", "metric", "params")
+CONSISTENCY_LEVELS = ("Strong", "Bounded", "Session", "Eventually")
+
+
+class _Where:
+    """Names the place of a mistake: 'schema file s.json: field 2 ('title'): ...'."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def fail(self, where: str, message: str, hint: str | None = None) -> UsageError:
+        place = f"{self.source}: {where}: " if where else f"{self.source}: "
+        return UsageError(place + message, hint)
+
+
+def parse_document(doc: Any, source: str = "schema") -> CollectionSpec:
+    """A CollectionSpec from a schema document; a UsageError naming the place of any mistake."""
+    w = _Where(source)
+    if not isinstance(doc, dict):
+        raise w.fail("", f"a schema is a JSON object, not {_json_type(doc)}", "describe COLLECTION --format json "
+                     "prints one; docs/schema.md describes it")
+    _no_unknown(w, "", doc, _TOP_KEYS)
+    raw_fields = doc.get("fields")
+    if not isinstance(raw_fields, list) or not raw_fields:
+        raise w.fail("", "'fields' must be a non-empty list of field objects")
+    fields = tuple(_field(w, i + 1, raw) for i, raw in enumerate(raw_fields))
+    names = [f.name for f in fields]
+    for name in names:
+        if names.count(name) > 1:
+            raise w.fail("", f"two fields are named {name!r}")
+    primaries = [f for f in fields if f.primary_key]
+    if len(primaries) != 1:
+        raise w.fail("", f"exactly one field needs \"primary_key\": true (found {len(primaries)})")
+    if primaries[0].type not in ("INT64", "VARCHAR"):
+        raise w.fail(f"field {primaries[0].name!r}", "a primary key is Int64 or VarChar")
+    consistency = _optional(w, "", doc, "consistency", str) or ""
+    if consistency and consistency not in CONSISTENCY_LEVELS:
+        raise w.fail("", f"consistency must be one of {', '.join(CONSISTENCY_LEVELS)}, not {consistency!r}")
+    shards = _optional(w, "", doc, "shards", int)
+    if shards is not None and not 1 <= shards <= 64:
+        raise w.fail("", f"shards must be from 1 to 64, not {shards}")
+    indexes = tuple(_index(w, i + 1, raw, names) for i, raw in enumerate(_list(w, "", doc, "indexes")))
+    partitions = tuple(_list(w, "", doc, "partitions"))
+    for p in partitions:
+        if not isinstance(p, str) or not p:
+            raise w.fail("", f"'partitions' holds partition names, not {p!r}")
+    return CollectionSpec(
+        fields=fields,
+        description=_optional(w, "", doc, "description", str) or "",
+        dynamic_field=bool(_optional(w, "", doc, "dynamic_field", bool)),
+        consistency=consistency,
+        shards=shards,
+        indexes=indexes,
+        partitions=partitions,
+    )
+
+
+def _field(w: _Where, number: int, raw: Any) -> FieldSpec:
+    if not isinstance(raw, dict):
+        raise w.fail(f"field {number}", f"a field is a JSON object, not {_json_type(raw)}")
+    name = raw.get("name")
+    if not isinstance(name, str) or not name:
+        raise w.fail(f"field {number}", "it needs a \"name\"")
+    where = f"field {number} ({name!r})"
+    _no_unknown(w, where, raw, _FIELD_KEYS)
+    kind = _type(w, where, raw.get("type"), "type")
+    spec: dict[str, Any] = {"name": name, "type": kind}
+    for key in ("primary_key", "auto_id", "nullable", "partition_key", "clustering_key"):
+        spec[key] = bool(_optional(w, where, raw, key, bool))
+    spec["description"] = _optional(w, where, raw, "description", str) or ""
+    if spec["auto_id"] and not spec["primary_key"]:
+        raise w.fail(where, "auto_id belongs on the primary key only")
+    max_length = _optional(w, where, raw, "max_length", int)
+    if kind == "VARCHAR" and max_length is None:
+        raise w.fail(where, f"a VarChar needs \"max_length\" (1 to {MAX_VARCHAR})")
+    if max_length is not None and not 1 <= max_length <= MAX_VARCHAR:
+        raise w.fail(where, f"max_length must be from 1 to {MAX_VARCHAR}, not {max_length}")
+    spec["max_length"] = max_length
+    dim = _optional(w, where, raw, "dim", int)
+    if kind.endswith("_VECTOR") and kind != "SPARSE_FLOAT_VECTOR":
+        if dim is None or not 1 <= dim <= MAX_DIM:
+            raise w.fail(where, f"a vector needs \"dim\" from 1 to {MAX_DIM}" + (f", not {dim}" if dim else ""))
+    spec["dim"] = dim
+    if kind == "ARRAY":
+        spec["element_type"] = _type(w, where, raw.get("element_type"), "element_type", ELEMENT_TYPES)
+        capacity = _optional(w, where, raw, "max_capacity", int)
+        if capacity is None or not 1 <= capacity <= MAX_CAPACITY:
+            raise w.fail(where, f"an Array needs \"max_capacity\" from 1 to {MAX_CAPACITY}")
+        spec["max_capacity"] = capacity
+    elif raw.get("element_type") is not None or raw.get("max_capacity") is not None:
+        raise w.fail(where, "element_type and max_capacity belong to Array fields")
+    if "default" in raw:
+        spec["has_default"], spec["default"] = True, raw["default"]
+    return FieldSpec(**spec)
+
+
+def _index(w: _Where, number: int, raw: Any, fields: Sequence[str]) -> IndexSpec:
+    where = f"index {number}"
+    if not isinstance(raw, dict):
+        raise w.fail(where, f"an index is a JSON object, not {_json_type(raw)}")
+    _no_unknown(w, where, raw, _INDEX_KEYS)
+    field_name = raw.get("field")
+    if field_name not in fields:
+        raise w.fail(where, f"\"field\" must name one of the fields ({', '.join(fields)}), not {field_name!r}")
+    params = raw.get("params") or {}
+    if not isinstance(params, dict):
+        raise w.fail(where, "\"params\" is an object of index parameters, e.g. {\"nlist\": 128}")
+    return IndexSpec(
+        field=field_name,
+        type=(_optional(w, where, raw, "type", str) or "AUTOINDEX").upper(),
+        metric=(_optional(w, where, raw, "metric", str) or "").upper(),
+        params=params,
+        name=_optional(w, where, raw, "name", str) or "",
+    )
+
+
+def _type(w: _Where, where: str, value: Any, key: str, allowed: Iterable[str] = CREATABLE) -> str:
+    allowed = tuple(allowed)
+    kind = _BY_WORD.get(value.lower()) if isinstance(value, str) else None
+    if kind is None or kind not in allowed:
+        names = ", ".join(TYPE_NAMES[k] for k in allowed)
+        raise w.fail(where, f"{key} {value!r} is not one of the types a collection can be made with", names)
+    return kind
+
+
+def _optional(w: _Where, where: str, raw: Mapping[str, Any], key: str, kind: type) -> Any:
+    value = raw.get(key)
+    if value is None:
+        return None
+    if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
+        raise w.fail(where, f"{key} must be a whole number, not {json_text(value)}")
+    if kind is bool and not isinstance(value, bool):
+        raise w.fail(where, f"{key} must be true or false, not {json_text(value)}")
+    if kind is str and not isinstance(value, str):
+        raise w.fail(where, f"{key} must be a string, not {json_text(value)}")
+    return value
+
+
+def _list(w: _Where, where: str, raw: Mapping[str, Any], key: str) -> list[Any]:
+    value = raw.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise w.fail(where, f"{key} must be a list, not {_json_type(value)}")
+    return value
+
+
+def _no_unknown(w: _Where, where: str, raw: Mapping[str, Any], known: Sequence[str]) -> None:
+    unknown = [k for k in raw if k not in known]
+    if unknown:
+        raise w.fail(where, f"unknown key {unknown[0]!r}", "known keys: " + ", ".join(known))
+
+
+def _json_type(value: Any) -> str:
+    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null"}.get(
+        type(value), "a number")
+
+
+def json_text(value: Any) -> str:
+    import json  # noqa: PLC0415
+
+    return json.dumps(value, ensure_ascii=False)
