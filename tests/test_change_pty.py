@@ -7,7 +7,7 @@ import pytest
 from pymilvus import MilvusClient
 
 import explore_data as data
-from test_pty import prompt_of, terminal  # noqa: F401 - the fixture
+from pty_terminal import prompt_of
 
 pytestmark = pytest.mark.server
 
@@ -19,7 +19,7 @@ def client(lite_server):
     c.close()
 
 
-def test_drop_collection_wants_its_name_typed_back(terminal, lite_server, client):  # noqa: F811
+def test_drop_collection_wants_its_name_typed_back(terminal, lite_server, client):
     name = "pty_dropme"
     if client.has_collection(name):
         client.drop_collection(name)
@@ -44,7 +44,7 @@ def test_drop_collection_wants_its_name_typed_back(terminal, lite_server, client
     assert term.wait_exit() == 0
 
 
-def test_drop_alias_asks_yes_or_no(terminal, lite_server, client):  # noqa: F811
+def test_drop_alias_asks_yes_or_no(terminal, lite_server, client):
     name, alias = "pty_aliased", "pty_alias"
     if client.has_collection(name):
         client.drop_collection(name)
