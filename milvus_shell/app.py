@@ -40,17 +40,22 @@ def build_shell(
     runner: Runner | None = None,
     on_main_thread: Callable[[F], F] = _same,
     width: int | None = None,
+    status_to_err: bool | None = None,
 ) -> Shell:
     """A shell over ``registry`` (a new one by default), writing data to ``out`` and the rest to ``err``.
 
     ``history`` is the interactive prompt's history (the ``history`` command reads it).
     ``ask_secret`` and ``confirm`` are how the shell asks a person (None: there is no one to ask, as
     in scripts). ``runner`` runs each handler (the REPL's cancellable worker thread); what a handler
-    calls back for the screen (progress, questions) goes through ``on_main_thread``.
+    calls back for the screen (progress, questions) goes through ``on_main_thread``. Status lines
+    (connected, loaded, notes) go to ``err`` in scripts so that ``out`` holds data only, unless
+    ``status_to_err`` says otherwise.
     """
     environ = os.environ if environ is None else environ
     registry = registry or ConnectionRegistry(timeout=settings.timeout, backend_loader=backend_loader)
-    renderer = Renderer(out or sys.stdout, err or sys.stderr, color=settings.color, width=width, environ=environ)
+    renderer = Renderer(out or sys.stdout, err or sys.stderr, color=settings.color, width=width, environ=environ,
+                        status_to_err=not settings.interactive if status_to_err is None else status_to_err,
+                        quiet=settings.quiet)
     ctx = ShellContext(
         registry=registry,
         settings=settings,

@@ -174,6 +174,10 @@ class _Binding:
 
     def _positionals(self, toks: list[Token]) -> None:
         cmd = self.command
+        if cmd.precheck is not None:
+            explained = cmd.precheck(toks)
+            if explained is not None:
+                self.bound.errors.append(explained)
         assigned, k = assign_positionals(cmd, toks)
         extra = toks[k:]
         if extra:

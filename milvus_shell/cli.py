@@ -35,6 +35,8 @@ def build_argparser() -> argparse.ArgumentParser:
                    help="timeout for every server call (default 10)")
     p.add_argument("--format", choices=FORMATS, default="table", help="output format (default table)")
     p.add_argument("--no-color", action="store_true", help="no colors (NO_COLOR in the environment does the same)")
+    p.add_argument("-q", "--quiet", action="store_true",
+                   help="in scripts, print only data, warnings and errors (no connected/loaded/... lines)")
     p.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     p.add_argument("--version", action="version", version=f"milvus-shell {__version__}")
     return p
@@ -61,7 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     script = bool(args.command or args.file) or not sys.stdin.isatty()
     color = not args.no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
     settings = Settings(timeout=args.timeout, format=args.format, color=color, debug=args.debug,
-                        interactive=not script)
+                        interactive=not script, quiet=args.quiet and script)
     try:
         script_file = _open_script(args.file) if args.file is not None else None
     except ScriptUnreadable as exc:

@@ -14,12 +14,13 @@ import re
 import shutil
 import subprocess
 import time
+from dataclasses import replace
 from typing import Any, Iterable, Iterator, Mapping, Sequence, TextIO
 
 from prompt_toolkit.utils import get_cwidth
 
-from .errors import output_error
-from .results import Document, Exit, Group, Message, Result, StreamTable, Table
+from .errors import OutputError, ShellError, output_error
+from .results import ABSENT, Document, Exit, Float32, Group, Message, Result, StreamTable, Table
 from .styles import ACTIVE_ALIAS_SGR
 
 YELLOW = "\x1b[33m"
@@ -78,14 +79,16 @@ def shown_cell(value: Any, vector: bool = False) -> str:
 
 
 def cell_text(value: Any, vector: bool = False) -> str:
-    if value is None:
+    if value is None or value is ABSENT:
         return ""
     if vector:
         return short_vector(value)
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float):
+    if isinstance(value, Float32):
         return _short_float(value)
+    if isinstance(value, float):
+        return repr(value)
     if isinstance(value, (list, tuple, dict)):
         return json.dumps(value, ensure_ascii=False, separators=(", ", ": "), default=str)
     return str(value)
@@ -103,7 +106,8 @@ def short_vector(value: Any) -> str:
 
 
 def _short_float(v: float) -> str:
-    """0.010000001639127731 (a float32 read back) reads as 0.01; short values stay as they are."""
+    """0.010000001639127731 (a float32 read back as a double) reads as 0.01, the digits a float32
+    holds; short values stay as they are."""
     text = repr(v)
     return text if len(text) <= 10 else f"{v:.7g}"
 
@@ -142,9 +146,14 @@ class Renderer:
     """
 
     def __init__(self, out: TextIO, err: TextIO, color: bool = False, width: int | None = None,
-                 environ: Mapping[str, str] | None = None) -> None:
+                 environ: Mapping[str, str] | None = None, status_to_err: bool = False,
+                 quiet: bool = False) -> None:
         self.out = out
         self.err = err
+        # Scripts: status messages (connected, loaded, notes) go to ``err`` so ``out`` holds data only;
+        # ``quiet`` leaves them out altogether (warnings and errors still show).
+        self.status_to_err = status_to_err
+        self.quiet = quiet
         self.color = color
         self._width = width
         self.use_pager = False
@@ -178,10 +187,16 @@ class Renderer:
         self._write_all([format_table(result, fmt, self.width, self.color)])
 
     def message(self, message: Message, fmt: str = "table") -> None:
+        self.progress_done()
         text = visible(message.text, newlines=True)  # messages may echo names and text from the server
-        if message.level == "warning":
+        warning = message.level == "warning"
+        if warning:
             text = self._paint("warning: " + text, YELLOW)
-        if fmt in ("json", "csv"):
+        if message.data:
+            self._emit(text + "\n")
+        elif self.quiet and not warning:
+            return
+        elif fmt in ("json", "csv") or self.status_to_err:
             self._note(text + "\n")
         else:
             self._emit(text + "\n")
@@ -189,6 +204,13 @@ class Renderer:
     def error(self, message: str) -> None:
         self.progress_done()
         self._note(self._paint("error: ", RED) + visible(message, newlines=True) + "\n")
+
+    def cancelled(self, where: str = "") -> None:
+        """Ctrl-C stopped a command. On a terminal the ^C it echoed ends its line first, so the
+        error starts a line of its own."""
+        if _isatty(self.err) and not self._progress_shown:
+            self._note("\n")
+        self.error(where + "cancelled")
 
     def progress(self, text: str) -> None:
         """A one-line progress report, rewritten in place; only on a terminal."""
@@ -225,8 +247,24 @@ class Renderer:
 
     # -- writing, possibly through a pager -------------------------------------------------------
     def _render_stream(self, stream: StreamTable, fmt: str) -> None:
+        """Rows as they come; when the stream is cut off (a server gone, a timeout, Ctrl-C) after some
+        rows were written, say on ``err`` that the output is incomplete, then let the failure go on."""
+        written = [0]
+
+        def counted() -> Iterator[Sequence[Sequence[Any]]]:
+            for batch in stream.batches:
+                yield batch
+                written[0] += len(batch)
+
         try:
-            self._write_all(stream_chunks(stream, fmt, self.width, self.color))
+            self._write_all(stream_chunks(replace(stream, batches=counted()), fmt, self.width, self.color))
+        except OutputError:
+            raise  # nobody is reading any more, or nothing can be written: nothing to add
+        except (ShellError, KeyboardInterrupt) as exc:
+            if written[0]:
+                reason = "cancelled" if isinstance(exc, KeyboardInterrupt) else str(exc).split("\n")[0]
+                self._note(f"output incomplete: stopped after {written[0]} rows ({reason})\n")
+            raise
         finally:
             stream.close()
         note = stream.note()
@@ -368,7 +406,8 @@ def _json_chunks(columns: Sequence[str], batches: Iterable[Sequence[Sequence[Any
     first = True
     for batch in batches:
         lines = [
-            json.dumps(dict(zip(columns, row)), ensure_ascii=False, default=_json_default)
+            json.dumps({c: v for c, v in zip(columns, row) if v is not ABSENT}, ensure_ascii=False,
+                       default=_json_default)
             for row in batch
         ]
         if not lines:
@@ -405,7 +444,7 @@ def _csv_cell(value: Any) -> str:
     if isinstance(value, bytes):
         return value.hex()
     if isinstance(value, float):
-        return repr(value)  # whole, as in json
+        return float.__repr__(value)  # whole, as in json
     return cell_text(value)
 
 

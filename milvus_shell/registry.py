@@ -44,8 +44,8 @@ class ConnectionRegistry:
         self._backend_loader = backend_loader
         self._entries: dict[str, _Entry] = {}
         self._active: str | None = None
-        self._lock = threading.RLock()  # guards _entries, _active, _busy; never held during network calls
-        self._busy: set[str] = set()  # aliases with a connect, disconnect or switch under way
+        self._lock = threading.RLock()  # guards _entries, _active, _tickets; never held during network calls
+        self._tickets: dict[str, int] = {}  # alias -> the newest connect or disconnect
 
     # -- reading -----------------------------------------------------------------------------------
     @property
@@ -110,48 +110,49 @@ class ConnectionRegistry:
         return UsageError(f"unknown alias {alias!r}", f"known aliases: {known}")
 
     # -- changing ----------------------------------------------------------------------------------
-    # A connect, disconnect or database switch marks its alias busy for the duration instead of
-    # taking a registry-wide lock: a connect abandoned by Ctrl-C, still waiting on a silent server in
-    # the background, must not block work on other aliases.
+    # No lock is held while a connect waits on the network, and no alias is ever "busy": each connect
+    # takes a ticket, and only the newest ticket of an alias may install its session. A connect
+    # abandoned by Ctrl-C that answers late (or fails late) finds its ticket stale and changes nothing;
+    # a connect or disconnect typed meanwhile goes ahead at once.
 
-    def _claim(self, alias: str) -> None:
-        """Mark ``alias`` busy (call with ``_lock`` held), or refuse when it already is."""
-        if alias in self._busy:
-            raise UsageError(
-                f"alias {alias!r} is busy: an earlier connect or disconnect has not finished",
-                f"it ends within {self.timeout:g} s; try again then",
-            )
-        self._busy.add(alias)
+    def _ticket(self, alias: str) -> int:
+        """A new ticket for ``alias`` (call with ``_lock`` held); older ones become stale."""
+        self._tickets[alias] = self._tickets.get(alias, 0) + 1
+        return self._tickets[alias]
 
-    def _embedded_in_use(self, settings: ConnectionSettings) -> bool:
-        """Whether a live alias uses the embedded Milvus Lite of ``settings`` (call with ``_lock`` held).
-
-        milvus-lite runs one server per data folder and does not count its users."""
+    def _embedded_in_use(self, settings: ConnectionSettings, besides: str) -> bool:
+        """Whether a live alias other than ``besides`` uses the embedded Milvus Lite of ``settings``
+        (call with ``_lock`` held): milvus-lite runs one server per data folder and counts no users."""
         return settings.address.kind == "lite" and any(
-            e.session is not None and e.settings.address == settings.address for e in self._entries.values()
+            a != besides and e.session is not None and e.settings.address == settings.address
+            for a, e in self._entries.items()
         )
 
-    def _release(self, alias: str) -> None:
-        with self._lock:
-            self._busy.discard(alias)
+    def connect(self, alias: str, settings: ConnectionSettings, make_active: bool = True) -> ConnectInfo:
+        """Open a session for ``alias`` with ``settings`` and make it active.
 
-    def connect(self, alias: str, settings: ConnectionSettings) -> ConnectInfo:
-        """Open a session for ``alias`` and make it active. On failure nothing changes."""
+        When ``alias`` is already connected, the new session replaces the old one only once it
+        works; on failure nothing changes. A later connect of the same alias supersedes this one.
+        """
         with self._lock:
-            entry = self._entries.get(alias)
-            if entry is not None and entry.session is not None:
-                raise UsageError(
-                    f"alias {alias!r} is already connected to {entry.settings.display_address()}",
-                    f"disconnect {alias} first, or pick another alias",
-                )
-            self._claim(alias)
-        try:
-            session = self._backend_loader().open_session(settings, self.timeout)
-            with self._lock:
+            ticket = self._ticket(alias)
+        session = self._backend_loader().open_session(settings, self.timeout)
+        with self._lock:
+            if self._tickets.get(alias) != ticket:
+                stale, old = True, None
+            else:
+                stale = False
+                entry = self._entries.get(alias)
+                old = entry.session if entry else None
                 self._entries[alias] = _Entry(settings=settings, session=session)
-                self._active = alias
-        finally:
-            self._release(alias)
+                if make_active or self._active is None:
+                    self._active = alias
+                shared_old = old is not None and self._embedded_in_use(entry.settings, besides="")
+        if stale:
+            session.close(stop_embedded=False)
+            raise UsageError(f"a later connect or disconnect of {alias!r} took over; this one changed nothing")
+        if old is not None:
+            old.close(stop_embedded=not shared_old)
         return _connect_info(alias, settings, session)
 
     def disconnect(self, alias: str) -> bool:
@@ -160,16 +161,13 @@ class ConnectionRegistry:
             entry = self._entries.get(alias)
             if entry is None:
                 raise self.unknown_alias(alias)
-            self._claim(alias)
+            self._ticket(alias)  # a connect still under way for this alias will not install itself
             session, entry.session = entry.session, None
             if self._active == alias:
                 self._active = None
-            shared = self._embedded_in_use(entry.settings)
-        try:
-            if session is not None:
-                session.close(stop_embedded=not shared)
-        finally:
-            self._release(alias)
+            shared = self._embedded_in_use(entry.settings, besides=alias)
+        if session is not None:
+            session.close(stop_embedded=not shared)
         return session is not None
 
     def disconnect_all(self) -> list[str]:
@@ -187,17 +185,8 @@ class ConnectionRegistry:
         built with db_name works everywhere. When the new session fails, the old one stays.
         """
         with self._lock:
-            entry = self._live_entry(alias)
-            self._claim(alias)
-            settings = entry.settings.with_changes(database=database)
-        try:
-            session = self._backend_loader().open_session(settings, self.timeout)
-            with self._lock:
-                old, entry.session, entry.settings = entry.session, session, settings
-        finally:
-            self._release(alias)
-        old.close(stop_embedded=False)  # an embedded Milvus Lite serves the new session too
-        return _connect_info(alias, settings, session)
+            settings = self._live_entry(alias).settings.with_changes(database=database)
+        return self.connect(alias, settings, make_active=False)
 
     def use(self, alias: str) -> None:
         with self._lock:

@@ -6,12 +6,36 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Sequence, Union
 
 
+class _Absent:
+    """A row's value for a column the row does not have (a dynamic key other rows have): shown
+    empty in tables and csv, left out of the row's json object (unlike None, a null value)."""
+
+    def __repr__(self) -> str:
+        return "ABSENT"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+ABSENT = _Absent()
+
+
+class Float32(float):
+    """A value the server holds as a float32 (a Float field, a distance): tables show the digits a
+    float32 has (0.01, not 0.010000001639127731); json and csv keep every digit of the float."""
+
+
 @dataclass(frozen=True)
 class Message:
-    """A line or a few of plain text. ``level`` is info or warning."""
+    """A line or a few of plain text. ``level`` is info or warning.
+
+    A message is a status report (connected, loaded, a note) unless ``data`` says it is what the
+    command was asked for (help text): in scripts, status goes to stderr so stdout holds data only.
+    """
 
     text: str
     level: str = "info"
+    data: bool = False
 
 
 @dataclass(frozen=True)

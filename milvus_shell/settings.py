@@ -16,3 +16,4 @@ class Settings:
     interactive: bool = False
     timing: bool = False  # `set timing on`: say how long each command took
     pager: bool = True  # `set pager off`: never page, even in the interactive shell
+    quiet: bool = False  # -q: scripts print data, warnings and errors only

@@ -9,7 +9,7 @@ from typing import Callable
 
 from .commands.spec import Invocation
 from .context import Confirmation, ShellContext
-from .errors import Declined, OutputClosed, OutputError, ParseError, ShellError, UsageError
+from .errors import Cancelled, Declined, OutputClosed, OutputError, ParseError, ShellError, UsageError
 from .output import Renderer
 from .parser import parse_line, redact_at
 from .results import Exit, Group, Message, Result
@@ -57,11 +57,11 @@ class Shell:
                 if not isinstance(exc, OutputClosed):
                     self.renderer.error(where + str(exc))
                 return OUTPUT_LOST
+            except (Cancelled, KeyboardInterrupt):
+                self.renderer.cancelled(where)
+                return LineOutcome(ok=False)
             except ShellError as exc:
                 self.renderer.error(where + str(exc))
-                return LineOutcome(ok=False)
-            except KeyboardInterrupt:
-                self.renderer.error(where + "cancelled")
                 return LineOutcome(ok=False)
             except Exception as exc:  # noqa: BLE001 - no traceback reaches the user without --debug
                 if self.ctx.settings.debug:

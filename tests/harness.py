@@ -18,9 +18,10 @@ class Harness:
                  confirm: Callable[[Confirmation], bool] | None = None,
                  settings: Settings | None = None, **shell_options) -> None:
         self.out, self.err = io.StringIO(), io.StringIO()
+        # Status lines stay with the data, as at the prompt (scripts send them to stderr: test_newcomer).
         self.shell = build_shell(settings or Settings(timeout=timeout, color=False), out=self.out, err=self.err,
                                  environ=dict(environ or {}), ask_secret=ask_secret, confirm=confirm, width=200,
-                                 **shell_options)
+                                 status_to_err=False, **shell_options)
         self.ctx = self.shell.ctx
         self.registry = self.ctx.registry
         self.transcript: list[str] = []

@@ -84,7 +84,8 @@ def test_options_of_the_command_being_typed(completer, table):
     given = complete(completer, "connect a --user u --")
     assert "--user" not in given and "--password" in given
     assert complete(completer, "disconnect -") == ["--all"]
-    assert complete(completer, "connections -") == []
+    assert complete(completer, "connections -") == ["--format"]
+    assert complete(completer, "ping -") == []
 
 
 def test_no_values_for_a_number_or_a_word_but_options_after_an_optional_value(completer):

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Sequence
 
-from ..addresses import DEFAULT_ADDRESS, lite_address, looks_like_address, parse_address
+from ..addresses import DEFAULT_ADDRESS, DEFAULT_PORT, Address, lite_address, looks_like_address, parse_address
 from ..connection import ConnectionSettings
 from ..context import ShellContext
-from ..errors import UsageError
+from ..errors import ParseError, UsageError
+from ..parser import SECRET_MASK
 from ..results import Message, Table
-from .spec import Command, Invocation, Kind, Option, Positional
+from ..tokens import Token
+from .spec import FORMAT_OPTION, Command, Invocation, Kind, Option, Positional
 
 
 def _alias_or_address(bound: dict[str, Any]) -> dict[str, Any]:
@@ -20,49 +22,53 @@ def _alias_or_address(bound: dict[str, Any]) -> dict[str, Any]:
     return bound
 
 
+def _python_keyword_form(tokens: Sequence[Token]) -> ParseError | None:
+    """``connect alias="default" host='localhost' port='19530'`` is the pymilvus call's form: answer it
+    with the shell's own form, built from what was typed."""
+    pairs = {}
+    for tok in tokens:
+        key, eq, value = tok.value.partition("=")
+        if eq and key in _PYTHON_KEYWORDS:
+            pairs[key] = value
+    if not pairs:
+        return None
+    alias = pairs.get("alias", "default")
+    if "uri" in pairs:
+        where = pairs["uri"]
+    else:
+        where = f"{pairs.get('host', 'localhost')}:{pairs.get('port', DEFAULT_PORT)}"
+    extra = "".join(f" --{'db' if k == 'db_name' else k} {v if k not in ('password', 'token') else '…'}"
+                    for k, v in pairs.items() if k in ("user", "password", "token", "db_name"))
+    return ParseError("that is the Python call's keyword form; the shell takes words and options",
+                      tokens[0].column, f"in the shell: connect {alias} {where}{extra}  (or --host H --port P, --uri URI)")
+
+
+_PYTHON_KEYWORDS = ("alias", "host", "port", "uri", "user", "password", "token", "db_name", "secure", "timeout")
+
+
 def connect(ctx: ShellContext, inv: Invocation) -> Message:
     alias = inv.arg("ALIAS", "default")
     registry = ctx.registry
     previous = registry.settings(alias)
-    address_text = inv.arg("ADDRESS")
-    if inv.opt("lite") is not None:
-        if address_text is not None:
-            raise UsageError("give either ADDRESS or --lite DIR, not both")
-        address = lite_address(inv.opt("lite"))
-    elif address_text is not None:
-        address = parse_address(address_text)
-    elif previous is not None:
-        address = previous.address
-    else:
-        address = parse_address(DEFAULT_ADDRESS)
-
-    if registry.is_connected(alias):
-        current = registry.settings(alias)
-        if current is not None and current.address == address:
-            registry.use(alias)
-            return Message(f"{alias} is already connected to {current.display_address()}; it is the active alias")
-        shown = current.display_address() if current else "?"
-        raise UsageError(
-            f"alias {alias!r} is already connected to {shown}",
-            f"disconnect {alias} first, or pick another alias",
-        )
-
+    address = _address(inv, previous)
     if "password" in inv.options and inv.opt("token") is not None:
         raise UsageError("give --password or --token, not both")
     # Reconnecting to the same place keeps what was given before; a new address starts afresh.
     base = previous if previous is not None and previous.address == address else ConnectionSettings(address)
     changes: dict[str, Any] = {"address": address}
-    for key in ("user", "token", "ca", "cert", "key", "server_name", "timeout"):
+    for key in ("user", "ca", "cert", "key", "server_name", "timeout"):
         if inv.opt(key) is not None:
             changes[key] = inv.opt(key)
     if inv.opt("db") is not None:
         changes["database"] = inv.opt("db")
     if inv.opt("tls"):
         changes["tls"] = True
+    user = changes.get("user") or base.user
     if "password" in inv.options:
-        changes["password"] = inv.opt("password") or _ask_password(ctx, alias, changes.get("user") or base.user)
+        changes["password"] = _secret(ctx, alias, "password", inv.opt("password"), previous, user)
         changes["token"] = ""
     elif inv.opt("token") is not None:
+        changes["token"] = _secret(ctx, alias, "token", inv.opt("token"), previous, user)
         changes["password"] = ""
     settings = base.with_changes(**changes)
     if not settings.password and not settings.token:
@@ -70,12 +76,64 @@ def connect(ctx: ShellContext, inv: Invocation) -> Message:
     if settings.password and not settings.user:
         settings = settings.with_changes(user="root")
 
+    was = registry.view(alias) if registry.is_connected(alias) else None
+    if was is not None and settings == previous:
+        registry.use(alias)
+        return Message(f"{alias} is already connected to {was.address}; it is the active alias")
+    ctx.progress(f"connecting {alias} to {settings.display_address()} …")
     info = registry.connect(alias, settings)
     version = info.server_version or "unknown version"
-    return Message(
-        f"connected {info.alias} -> {info.address} (Milvus {version}, database {info.database})"
-        f" in {info.round_trip_ms:.1f} ms round trip"
-    )
+    said = (f"connected {info.alias} -> {info.address} (Milvus {version}, database {info.database})"
+            f" in {info.round_trip_ms:.1f} ms round trip")
+    if was is not None:  # the new settings are in force: say what they replaced
+        said += f"; this replaces its connection to {was.address}" + (f" as {was.user}" if was.user else "") + (
+            f", database {was.database}" if was.database != info.database else "")
+    return Message(said)
+
+
+def _address(inv: Invocation, previous: ConnectionSettings | None) -> Address:
+    """The one place the line names: ADDRESS, --uri, --host/--port or --lite; else the alias's
+    previous address, else localhost:19530."""
+    given = [name for name, value in (("ADDRESS", inv.arg("ADDRESS")), ("--uri", inv.opt("uri")),
+                                      ("--host/--port", inv.opt("host") or inv.opt("port")),
+                                      ("--lite", inv.opt("lite"))) if value is not None]
+    if len(given) > 1:
+        raise UsageError(f"give one of {' or '.join(given)}, not both", "they each say where to connect")
+    if inv.opt("lite") is not None:
+        return lite_address(inv.opt("lite"))
+    if inv.arg("ADDRESS") is not None:
+        return parse_address(inv.arg("ADDRESS"))
+    if inv.opt("uri") is not None:
+        return parse_address(inv.opt("uri"))
+    if inv.opt("host") is not None or inv.opt("port") is not None:
+        host = inv.opt("host") or (previous.address.host if previous and previous.address.host else "localhost")
+        host = f"[{host}]" if ":" in host and not host.startswith("[") else host
+        return parse_address(f"{host}:{inv.opt('port') or DEFAULT_PORT}")
+    return previous.address if previous is not None else parse_address(DEFAULT_ADDRESS)
+
+
+def _secret(ctx: ShellContext, alias: str, kind: str, given: str | None, previous: ConnectionSettings | None,
+            user: str) -> str:
+    """The password or token to use: as given; asked for when no value came (``--password``); and
+    for the mask a recalled history line holds (``***``), never the mask itself: the secret this
+    alias had in memory, else asked for."""
+    if given is not None and given != SECRET_MASK:
+        return given
+    if given == SECRET_MASK and previous is not None and getattr(previous, kind):
+        return getattr(previous, kind)
+    if kind == "token" and ctx.ask_secret is None:
+        raise UsageError("--token *** is a masked token from the history, not a token",
+                         "give the token again, or set MILVUS_TOKEN")
+    if kind == "token":
+        return _ask(ctx, f"Token ({alias}): ")
+    return _ask_password(ctx, alias, user)
+
+
+def _ask(ctx: ShellContext, prompt: str) -> str:
+    secret = ctx.ask_secret(prompt) if ctx.ask_secret else ""
+    if not secret:
+        raise UsageError("nothing given; nothing changed")
+    return secret
 
 
 def _ask_password(ctx: ShellContext, alias: str, user: str) -> str:
@@ -176,6 +234,10 @@ COMMANDS = (
             Option("--timeout", "seconds to wait for the server", Kind.NUMBER, "SECONDS"),
             Option("--lite", "start an embedded Milvus Lite on data folder DIR (instead of ADDRESS)",
                    Kind.PATH, "DIR"),
+            Option("--uri", "the address as pymilvus's uri= (instead of ADDRESS)", Kind.ADDRESS, "URI"),
+            Option("--host", "host name or IP, as pymilvus's host= (instead of ADDRESS)", Kind.WORD, "HOST"),
+            Option("--port", f"port, as pymilvus's port= (default {DEFAULT_PORT})", Kind.INTEGER, "PORT",
+                   bounds=(1, 65535)),
         ),
         examples=(
             "connect default localhost:19530",
@@ -185,12 +247,17 @@ COMMANDS = (
             "connect localhost:19530",
         ),
         details=(
-            "A lone ADDRESS (it holds ':' or '/' or ends in .db) connects alias 'default'. Without an "
-            "ADDRESS the alias's previous address is used, else localhost:19530; a reconnect keeps the "
-            "user, secrets and TLS settings given before. When no secret is given, MILVUS_PASSWORD or "
-            "MILVUS_TOKEN from the environment is used. A failed connect changes nothing."
+            "A lone ADDRESS (it holds ':' or '/' or ends in .db) connects alias 'default'; --uri, or "
+            "--host and --port, say the same as pymilvus's keywords. Without any, the alias's previous "
+            "address is used, else localhost:19530; a reconnect keeps the user, secrets and TLS settings "
+            "given before. Connecting an alias that is already connected, with other settings (address, "
+            "user, database, ...), opens a new session and swaps it in once it works. A secret masked "
+            "as *** (a line recalled from history) is never sent: the alias's own secret is used, or "
+            "asked for. When no secret is given, MILVUS_PASSWORD or MILVUS_TOKEN from the environment is "
+            "used. A failed connect changes nothing."
         ),
         rebind=_alias_or_address,
+        precheck=_python_keyword_form,
     ),
     Command(
         name="disconnect",
@@ -211,7 +278,8 @@ COMMANDS = (
         name="connections",
         summary="List every alias: state, address, user, database, server version",
         handler=connections,
-        examples=("connections",),
+        options=(FORMAT_OPTION,),
+        examples=("connections", "connections --format json"),
     ),
     Command(
         name="ping",

@@ -9,7 +9,7 @@ from ..bounds import MAX_ROWS, MAX_TOPK
 from ..catalog import MAX_QUERY_WINDOW, CollectionInfo, FieldInfo
 from ..context import ShellContext
 from ..errors import UsageError
-from ..results import Group, Message, StreamTable, Table
+from ..results import ABSENT, Float32, Group, Message, StreamTable, Table
 from ..session_api import ServerSession
 from .spec import FORMAT_OPTION, Command, Invocation, Kind, Option, Positional
 
@@ -78,9 +78,26 @@ def _vector_columns(info: CollectionInfo, columns: Iterable[str]) -> frozenset[s
     return frozenset(c for c in columns if (f := info.field(c)) is not None and f.is_vector)
 
 
+def _float32_columns(info: CollectionInfo, columns: Iterable[str]) -> frozenset[str]:
+    """Columns whose numbers the server holds as float32: Float fields and search distances."""
+    return frozenset(c for c in columns if c == "distance" and info.field(c) is None
+                     or (f := info.field(c)) is not None and f.kind == "FLOAT")
+
+
+def row_values(columns: Sequence[str], row: dict[str, Any], float32: frozenset[str]) -> list[Any]:
+    """A row's values in column order: ABSENT where the row lacks the key (a dynamic field other rows
+    have), float32 values marked as such (tables show a float32's digits, a Double's in full)."""
+    values = []
+    for c in columns:
+        v = row.get(c, ABSENT)
+        values.append(Float32(v) if c in float32 and isinstance(v, float) else v)
+    return values
+
+
 def _as_table(info: CollectionInfo, rows: list[dict[str, Any]], asked: Sequence[str] | None) -> Table:
     columns = _columns(info, rows, asked)
-    return Table(columns, [[r.get(c) for c in columns] for r in rows],
+    float32 = _float32_columns(info, columns)
+    return Table(columns, [row_values(columns, r, float32) for r in rows],
                  vector_columns=_vector_columns(info, columns))
 
 
@@ -149,9 +166,10 @@ def _stream(info: CollectionInfo, batches: Any, asked: Sequence[str] | None) -> 
                 for key in row:
                     if key not in known:
                         unseen[key] = None
-            yield [[r.get(c) for c in columns] for r in batch]
+            yield [row_values(columns, r, float32) for r in batch]
 
     known = set(columns)
+    float32 = _float32_columns(info, columns)
 
     def note() -> str:
         if not unseen:
@@ -217,7 +235,8 @@ def search(ctx: ShellContext, inv: Invocation) -> Table:
     lead = (["query"] if several else []) + [pk, "distance"]
     rest = [c for c in _columns(info, records, fields) if c not in lead]
     columns = lead + rest
-    return Table(columns, [[r.get(c) for c in columns] for r in records],
+    float32 = _float32_columns(info, columns)
+    return Table(columns, [row_values(columns, r, float32) for r in records],
                  vector_columns=_vector_columns(info, columns))
 
 

@@ -149,9 +149,11 @@ def show_partitions(ctx: ShellContext, inv: Invocation) -> Table:
     name = inv.arg("COLLECTION")
     rows = []
     for partition in session.list_partitions(name):
-        rows.append([partition, session.partition_rows(name, partition),
+        rows.append([partition, f"~{session.partition_rows(name, partition)}",
                      str(session.load_state(name, partition))])
-    return Table(["partition", "rows", "load state"], rows)
+    return Table(["partition", "rows", "load state"], rows,
+                 footer=f"({len(rows)} partitions; ~: the server's statistics, which lag behind deletes and "
+                        f"unflushed inserts: count {name} is exact)")
 
 
 def show_aliases(ctx: ShellContext, inv: Invocation) -> Table:
@@ -275,7 +277,7 @@ COMMANDS = (
     ),
     Command(
         name="show partitions",
-        summary="A collection's partitions with row counts and load states",
+        summary="A collection's partitions with estimated row counts and load states",
         handler=show_partitions,
         positionals=(_COLLECTION,),
         options=(FORMAT_OPTION,),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..context import ShellContext
 from ..results import Message, Table
-from .spec import Command, Invocation, Kind, Positional
+from .spec import FORMAT_OPTION, Command, Invocation, Kind, Positional
 
 DEFAULT_COUNT = 20
 
@@ -35,6 +35,7 @@ COMMANDS = (
         summary="Show the most recent commands typed at the prompt (secrets are never kept)",
         handler=history,
         positionals=(Positional("COUNT", Kind.INTEGER, f"how many (default {DEFAULT_COUNT})", bounds=(1, 1_000_000)),),
+        options=(FORMAT_OPTION,),
         examples=("history", "history 100"),
         details=(
             "The history file is $XDG_STATE_HOME/milvus-shell/history (by default "

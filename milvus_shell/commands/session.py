@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..context import ShellContext
 from ..errors import UsageError
 from ..results import Exit, Group, Message, Table
-from .spec import Command, Invocation, Kind, Positional
+from .spec import FORMAT_OPTION, Command, Invocation, Kind, Positional
 
 
 def command_help_text(cmd: Command) -> str:
@@ -38,8 +38,8 @@ def help_(ctx: ShellContext, inv: Invocation) -> Message | Group:
             matches = ctx.table.under(words)
             if not matches:
                 raise UsageError(f"no command {name!r}", "help lists them all")
-            return Message("\n\n".join(command_help_text(c) for c in matches))
-        return Message(command_help_text(cmd))
+            return Message("\n\n".join(command_help_text(c) for c in matches), data=True)
+        return Message(command_help_text(cmd), data=True)
     rows = [[c.name, c.summary] for c in ctx.table.commands]
     return Group(
         (
@@ -59,6 +59,7 @@ COMMANDS = (
         summary="List the commands, or show one command's options and examples",
         handler=help_,
         positionals=(Positional("COMMAND", Kind.COMMAND, "a command name", repeat=True),),
+        options=(FORMAT_OPTION,),
         examples=("help", "help connect"),
     ),
     Command(name="exit", summary="Close every connection and leave the shell", handler=exit_, examples=("exit",)),

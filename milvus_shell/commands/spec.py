@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Union
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence, Union
 
 from ..settings import FORMATS
 
@@ -140,6 +140,9 @@ class Command:
     details: str = ""
     # Rearranges bound positionals (name -> token) before validation (connect's lone ADDRESS rule).
     rebind: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    # Looks at the positional words before they are bound: a ParseError that explains better than
+    # the binder would (connect answers Python's keyword form with the shell's own), or None.
+    precheck: Callable[[Sequence[Any]], Any] | None = None
     changes: frozenset[Effect] = frozenset()
     destroys: Destroys | None = None
     # The positional whose value must be typed back to confirm (dropping a collection or database).
