@@ -9,7 +9,7 @@ from typing import Callable
 
 from .commands.spec import Invocation
 from .context import Confirmation, ShellContext
-from .errors import Declined, ParseError, ShellError, UsageError
+from .errors import Cancelled, Declined, ParseError, ShellError, UsageError
 from .output import Renderer
 from .parser import parse_line
 from .results import Exit, Group, Message, Result
@@ -46,11 +46,15 @@ class Shell:
             try:
                 result = self.execute(inv)
                 fmt = self.show(inv, result)
+            except (Cancelled, KeyboardInterrupt) as exc:
+                if inv.command.interrupt_ends:  # Ctrl-C is how watch ends: not a failure
+                    self.renderer.progress_done()
+                    self.renderer.render(Message(inv.command.interrupt_ends))
+                    continue
+                self.renderer.error(where + (str(exc) if isinstance(exc, Cancelled) else "cancelled"))
+                return LineOutcome(ok=False)
             except ShellError as exc:
                 self.renderer.error(where + str(exc))
-                return LineOutcome(ok=False)
-            except KeyboardInterrupt:
-                self.renderer.error(where + "cancelled")
                 return LineOutcome(ok=False)
             except Exception as exc:  # noqa: BLE001 - no traceback reaches the user without --debug
                 if self.ctx.settings.debug:
