@@ -34,8 +34,7 @@ def supported(session: ServerSession, what: str, lacks: str = "it has no users, 
         if exc.kind != "unsupported":
             raise
         if is_lite(session):
-            raise ServerError(f"{what}: not supported by Milvus Lite ({lacks})", exc.kind,
-                              "Milvus Lite has no users or roles" if "users" in lacks else None) from exc
+            raise ServerError(f"{what}: not supported by Milvus Lite ({lacks})", exc.kind) from exc
         raise ServerError(f"{what}: {exc.message}", exc.kind, exc.hint) from exc
 
 
@@ -92,6 +91,8 @@ def passwd(ctx: ShellContext, inv: Invocation) -> Message:
     if not name:
         raise UsageError("this connection has no user name", "name one: passwd USER")
     with supported(session, "passwd"):
+        if not session.user_exists(name):  # before asking for passwords: a typo, or Milvus Lite
+            raise ServerError(f"user {name!r} not found", "user-not-found", "show users lists them")
         old = _old_password(ctx, name)
         new = _new_password(ctx, name, None)
         session.update_password(name, old, new)
@@ -107,9 +108,11 @@ def drop_user_loss(ctx: ShellContext, inv: Invocation) -> str:
     name = inv.arg("NAME")
     session = ctx.session()
     with supported(session, "drop user"):
-        if not session.user_exists(name):
-            raise ServerError(f"user {name!r} not found", "user-not-found", "show users lists them")
-    return f"drop user {name!r}: it can no longer log in, and its role memberships are lost"
+        roles = dict(session.list_users())
+    if name not in roles:
+        raise ServerError(f"user {name!r} not found", "user-not-found", "show users lists them")
+    held = f"roles: {', '.join(roles[name])}" if roles[name] else "no roles"
+    return f"drop user {name!r} ({held}; it can no longer log in)"
 
 
 def drop_user(ctx: ShellContext, inv: Invocation) -> Message:
@@ -143,9 +146,9 @@ def drop_role_loss(ctx: ShellContext, inv: Invocation) -> str:
     with supported(session, "drop role"):
         grants = session.list_grants(name)
         members = dict(session.role_members()).get(name, [])
-    held = f"its {len(grants)} grants" if grants else "it (it holds no grants)"
-    who = f"; {len(members)} users lose it ({', '.join(members)})" if members else ""
-    return f"drop role {name!r} and {held}{who}"
+    held = f"{len(grants)} grants" if grants else "no grants"
+    who = f"held by {', '.join(members)}" if members else "held by no user"
+    return f"drop role {name!r} ({held}; {who})"
 
 
 def drop_role(ctx: ShellContext, inv: Invocation) -> Message:
