@@ -110,3 +110,25 @@ def test_permission_denied_names_the_privilege_and_suggests_show_grants():
     assert "show grants ROLE" in exc.hint and "grant Query on Collection COLLECTION to ROLE" in exc.hint
     other = permission_denied("something else", Session())
     assert "something else" in other.message and "show grants" in other.hint
+
+
+def test_privileges_object_types_and_fixed_words_are_completed():
+    from prompt_toolkit.completion import CompleteEvent
+    from prompt_toolkit.document import Document
+
+    from fake_sessions import fake_registry
+    from milvus_shell.completion import ShellCompleter, default_sources
+
+    registry = fake_registry()
+    completer = ShellCompleter(TABLE, default_sources(registry, TABLE, lambda: []))
+
+    def offered(text):
+        return [c.text for c in completer.get_completions(Document(text), CompleteEvent(completion_requested=True))]
+
+    assert offered("grant Qu") == ["Query"]
+    assert "on" in offered("grant Query ")
+    assert offered("grant Query on Co") == ["Collection"]
+    assert "to" in offered("grant Query on Collection books ")
+    assert offered("revoke role reader ") == ["from"]
+    assert "role" in offered("grant ")
+    registry.close()
