@@ -93,6 +93,8 @@ def test_watch_measures_count_like_results():
     assert measure(Table(["segment", "rows"], [[1, 10], [2, 5]], footer="total: 15 rows in 2 segments")) == ("rows", 15)
     assert measure(Table(["index", "indexed rows"], [["v", "40/100"]])) == ("indexed rows", 40)
     assert measure(Table(["collection", "rows"], [["a", "~7"], ["b", 3]])) == ("rows", 10)
+    assert measure(Table(["collection", "partition", "state", "progress"],
+                         [["b", "(collection)", "loading", "60%"], ["b", "p", "loading", "60%"]])) == ("progress %", 60)
     assert measure(Message("connected")) is None
     assert change(("count", 100), ("count", 120)) == "    count 120 (+20 since the last run)"
     assert change(("count", 100), ("count", 90)) == "    count 90 (-10 since the last run)"

@@ -131,11 +131,14 @@ def measure(result: Result) -> tuple[str, float] | None:
     if len(result.rows) == 1 and len(columns) == 1:
         value = _value(result.rows[0][0])
         return (columns[0], value) if value is not None else None
-    for label in ("rows", "indexed rows", "progress"):
+    for label in ("rows", "indexed rows"):
         if label in columns:
             total = _column_sum(result.rows, columns.index(label))
             if total is not None:
                 return label, total
+    if "progress" in columns and result.rows:  # show load: the collection's row comes first
+        value = _value(result.rows[0][columns.index("progress")])
+        return ("progress %", value) if value is not None else None
     return None
 
 
