@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from typing import TYPE_CHECKING, Callable, Mapping, TextIO, TypeVar
 
 from .commands import build_table
@@ -65,5 +66,7 @@ def build_shell(
         confirm=on_main_thread(confirm) if confirm else None,
         environ=environ,
         progress=on_main_thread(renderer.progress),
+        show_frame=on_main_thread(renderer.frame),
+        pause=on_main_thread(time.sleep),
     )
     return Shell(ctx, renderer, runner)

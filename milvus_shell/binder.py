@@ -125,6 +125,8 @@ class _Binding:
             if only_positionals or not looks_like_option(tok):
                 positional.append(tok)
                 self.words.append(Word(tok, Role.ARGUMENT))  # its parameter is settled below
+                if self.command.rest_is_command and not _number_like(tok.value):
+                    only_positionals = True  # the rest is the command given (watch 2 query x --limit 3)
                 continue
             i = self._option(tok, i)
         self._positionals(positional)
@@ -243,6 +245,14 @@ class _Binding:
         else:
             hint = f"{self.command.name} takes no options"
         return ParseError(f"unknown option {name!r} for {self.command.name}", tok.column, hint)
+
+
+def _number_like(word: str) -> bool:
+    try:
+        float(word)
+    except ValueError:
+        return False
+    return True
 
 
 def assign_positionals(command: Command, toks: Sequence[Token]) -> tuple[dict[str, Any], int]:

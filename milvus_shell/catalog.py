@@ -166,3 +166,64 @@ class CreatedCollection:
 
 # Milvus refuses a query whose offset + limit exceeds this (its "max query result window").
 MAX_QUERY_WINDOW = 16384
+
+
+# -- access control and a server's inner state (backend/admin.py fills these) ----------------------
+
+@dataclass(frozen=True)
+class Grant:
+    """One privilege a role holds on one object."""
+
+    object_type: str  # Collection, Global, User
+    object_name: str  # a collection, a user, or * for all
+    privilege: str
+    database: str = "*"
+    grantor: str = ""
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class SegmentInfo:
+    """One segment of a collection: from the data coordinator (flushed, sealed) and, when loaded,
+    from the query nodes (growing ones too)."""
+
+    segment_id: int
+    partition: str
+    state: str  # growing, sealed, flushing, flushed, importing, dropped
+    rows: int
+    level: str = ""
+    index: str = ""  # the index name on a loaded segment, else ""
+    nodes: tuple[int, ...] = ()  # query nodes holding it (empty: not loaded)
+
+
+@dataclass(frozen=True)
+class ReplicaInfo:
+    replica_id: int
+    nodes: tuple[int, ...]
+    shards: tuple[tuple[str, int, tuple[int, ...]], ...]  # (channel, leader node, nodes)
+    resource_group: str = ""
+
+
+@dataclass(frozen=True)
+class CompactionInfo:
+    job_id: int
+    state: str  # executing, completed, ...
+    executing_plans: int = 0
+    completed_plans: int = 0
+    timed_out_plans: int = 0
+
+
+@dataclass(frozen=True)
+class NodeInfo:
+    """One node of the server as its metrics API reports it (GetMetrics system_info)."""
+
+    name: str
+    role: str
+    version: str = ""
+    address: str = ""
+    created: str = ""
+    memory_used: int | None = None
+    memory_total: int | None = None
+    cpu_cores: int | None = None
+    cpu_usage: float | None = None
+    error: str = ""

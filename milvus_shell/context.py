@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Mapping
 
@@ -11,6 +12,7 @@ from .settings import Settings
 if TYPE_CHECKING:
     from .history import ShellHistory
     from .metadata import MetadataCache
+    from .results import Result
     from .registry import ConnectionRegistry
     from .session_api import ServerSession
     from .table import CommandTable
@@ -43,6 +45,10 @@ class ShellContext:
     metadata: "MetadataCache | None" = None
     # Shows a one-line progress report (a long load); the shell points it at its renderer.
     progress: Callable[[str], None] = lambda text: None
+    # Draws one frame of a command that redraws in place (watch): the result, its format, a header line.
+    show_frame: Callable[["Result", str, str], None] = lambda result, fmt, header: None
+    # Waits between two runs of a repeating command (watch); on the main thread, so Ctrl-C ends it.
+    pause: Callable[[float], None] = time.sleep
     # The interactive session's history (repl.py), for `history` to show what it holds; None in scripts.
     history: "ShellHistory | None" = None
 

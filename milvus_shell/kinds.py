@@ -9,6 +9,7 @@ value sources (milvus_shell/completion.py, milvus_shell/metadata.py).
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from contextlib import contextmanager
@@ -107,9 +108,20 @@ def _secret(value: str, param: Param, what: str) -> str:
 
 
 def _choice(value: str, param: Param, what: str) -> str:
-    if value not in param.choices:
-        raise KindError(f"{what} must be one of {', '.join(param.choices)}, not {value!r}")
-    return value
+    """One of the choices; a choice typed in other case is taken as the choice (query -> Query)."""
+    if value in param.choices:
+        return value
+    same = [c for c in param.choices if c.lower() == value.lower()]
+    if len(same) == 1:
+        return same[0]
+    close = difflib.get_close_matches(value, param.choices, n=1, cutoff=0.6) or difflib.get_close_matches(
+        value.lower(), [c.lower() for c in param.choices], n=1, cutoff=0.6)
+    if close:
+        canonical = next(c for c in param.choices if c.lower() == close[0].lower())
+        raise KindError(f"{what} has no {value!r}", f"did you mean {canonical}?")
+    if len(param.choices) > 8:
+        raise KindError(f"{what} has no {value!r}", "Tab lists them")
+    raise KindError(f"{what} must be one of {', '.join(param.choices)}, not {value!r}")
 
 
 def _format(value: str, param: Param, what: str) -> str:

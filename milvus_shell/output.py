@@ -26,6 +26,7 @@ from .styles import ACTIVE_ALIAS_SGR
 YELLOW = "\x1b[33m"
 RED = "\x1b[31m"
 RESET = "\x1b[0m"
+CLEAR_SCREEN = "\x1b[H\x1b[2J"  # cursor home, erase the screen
 ELLIPSIS = "…"
 VECTOR_SHOWN = 4  # a vector cell shows this many values, then "… dim N"
 STREAM_MIN_WIDTH = 10  # a streamed table's columns are sized by its first batch, but no narrower
@@ -200,6 +201,18 @@ class Renderer:
             self._note(text + "\n")
         else:
             self._emit(text + "\n")
+
+    def frame(self, result: Result, fmt: str, header: str) -> None:
+        """One frame of a command that redraws in place (watch): on a terminal the screen is cleared
+        and the frame drawn from the top; elsewhere frames follow one another. Never paged."""
+        buffer = io.StringIO()
+        Renderer(buffer, buffer, color=self.color, width=self.width, environ=self.environ).render(result, fmt)
+        self.progress_done()
+        clear = CLEAR_SCREEN if _isatty(self.out) else ""
+        self.out.write(f"{clear}{header}\n\n{buffer.getvalue()}")
+        if not clear:
+            self.out.write("\n")
+        self.out.flush()
 
     def error(self, message: str) -> None:
         self.progress_done()

@@ -58,6 +58,10 @@ class Shell:
                     self.renderer.error(where + str(exc))
                 return OUTPUT_LOST
             except (Cancelled, KeyboardInterrupt):
+                if inv.command.interrupt_ends:  # Ctrl-C is how watch ends: not a failure
+                    self.renderer.progress_done()
+                    self.renderer.render(Message(inv.command.interrupt_ends))
+                    continue
                 self.renderer.cancelled(where)
                 return LineOutcome(ok=False)
             except ShellError as exc:

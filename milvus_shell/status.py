@@ -145,9 +145,14 @@ def syntax_fragments(text: str, table: CommandTable, width: int) -> Fragments:
     marked = next((i for i, (param, _) in enumerate(parts) if param is not None and param is current), None)
     first = _first_shown(parts, marked, width)
     fragments: Fragments = [("", "… ")] if first > 0 else []
+    used = 2 if first > 0 else 0
     for i, (_, part) in enumerate(parts[first:], first):
+        if used + len(part) + 1 > width - 2 and (marked is None or i > marked):
+            fragments.append(("", "…"))  # the rest does not fit
+            break
         style = "class:bottom-toolbar.syntax.current" if i == marked else "class:bottom-toolbar.syntax"
         fragments += [(style, part), ("", " ")]
+        used += len(part) + 1
     return fragments
 
 

@@ -31,6 +31,7 @@ class FakeSession:
         self.collections: dict[str, CollectionInfo] = {"books": BOOKS}
         self.rows: dict[str, list[dict[str, Any]]] = {"books": [{"id": i, "title": f"book {i}"} for i in range(3)]}
         self.calls: list[tuple[str, tuple[Any, ...]]] = []
+        self.users: dict[str, str] = {"root": "Milvus"}  # user -> password
 
     @property
     def address(self) -> str:
@@ -125,6 +126,14 @@ class FakeSession:
 
     def drop_alias(self, alias: str) -> None:
         self._record("drop_alias", alias)
+
+
+    def user_exists(self, name: str) -> bool:
+        return name in self.users
+
+    def create_user(self, name: str, password: str) -> None:
+        self._record("create_user", name)  # never the password: calls are shown in failures
+        self.users[name] = password
 
 
 class FakeBackend:

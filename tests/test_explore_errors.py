@@ -101,8 +101,7 @@ def test_users_and_roles(sh, server):
     else:
         for what in ("users", "roles"):
             err = sh.fail(f"show {what}")
-            assert err.startswith(f"error: {what}: not supported by this server (Milvus Lite "), err
-            assert "hint: Milvus Lite has no users or roles" in err
+            assert err.startswith(f"error: {what}: not supported by Milvus Lite (it has no users, roles"), err
 
 
 @pytest.mark.server

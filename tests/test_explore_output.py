@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from milvus_shell.output import Renderer, format_document, format_table, short_vector, stream_chunks, text_width
-from milvus_shell.results import Document, Group, Message, StreamTable, Table
+from milvus_shell.results import Document, Float32, Group, Message, StreamTable, Table
 
 
 class TtyBuffer(io.StringIO):
@@ -178,8 +178,10 @@ if sys.platform != "linux":  # pragma: no cover
 
 
 def test_floats_read_back_from_float32_are_short_in_tables_only():
-    table = Table(["distance", "price"], [[0.010000001639127731, 1.5], [0.824999988079071, 123456789.25]])
+    """Float32 values (Float fields, distances) show a float32's digits; a Double keeps all of its own."""
+    table = Table(["distance", "price"], [[Float32(0.010000001639127731), 1.5],
+                                          [Float32(0.824999988079071), 0.9728033590489911]])
     text = format_table(table, "table")
-    assert "0.01     " in text and "0.825" in text and "1.5" in text and "1.234568e+08" in text
+    assert "0.01     " in text and "0.825" in text and "1.5" in text and "0.9728033590489911" in text
     assert json.loads(format_table(table, "json"))[0]["distance"] == 0.010000001639127731
     assert "0.010000001639127731" in format_table(table, "csv")

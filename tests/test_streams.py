@@ -87,10 +87,10 @@ def test_a_closed_pipe_ends_the_run_quietly(rows_server, line):
     assert code == 1
 
 
-def test_a_closed_pipe_ends_a_script_of_messages_quietly():
-    script = b"set pager off\n" * 30000  # ~330 KB of one-line messages, no server needed
+def test_a_closed_pipe_ends_a_script_of_help_texts_quietly():
+    script = b"help exit\n" * 30000  # help text is data (status lines go to stderr in scripts)
     code, lines, err = read_two_lines_and_leave(stdin=script)
-    assert lines == [b"pager off\n", b"pager off\n"]
+    assert lines == [b"usage: exit\n", b"\n"]
     assert err == "", err
     assert code == 1
 
@@ -129,15 +129,16 @@ def test_a_script_line_that_is_not_utf8(tmp_path):
     script.write_bytes(b"set pager on\nset \xff\xfe timing\nset pager off\n")
     r = shell("-f", str(script))
     assert r.returncode == 2
-    assert r.stderr.decode() == f"error: {script}:2: not valid UTF-8 (byte 0xff at byte 5 of the line)\n"
-    assert r.stdout.decode() == "pager on\n"  # read line by line: line 1 ran, line 3 did not
+    # read line by line: line 1 ran (its status line is on stderr, as in every script), line 3 did not
+    assert r.stderr.decode() == f"pager on\nerror: {script}:2: not valid UTF-8 (byte 0xff at byte 5 of the line)\n"
+    assert r.stdout.decode() == ""
 
 
 def test_stdin_that_is_not_utf8():
     r = shell(stdin=b"set pager on\n\xc3(\n")
     assert r.returncode == 2
-    assert r.stderr.decode() == "error: line 2: not valid UTF-8 (byte 0xc3 at byte 1 of the line)\n"
-    assert r.stdout.decode() == "pager on\n"
+    assert r.stderr.decode() == "pager on\nerror: line 2: not valid UTF-8 (byte 0xc3 at byte 1 of the line)\n"
+    assert r.stdout.decode() == ""
 
 
 @pytest.mark.parametrize("how", ["file", "stdin"])
@@ -148,9 +149,9 @@ def test_a_byte_order_mark_and_crlf_line_ends_are_skipped(tmp_path, how):
         r = shell("-f", str(tmp_path / "bom.msh"))
     else:
         r = shell(stdin=data)
-    assert r.stderr.decode() == ""
+    assert r.stdout.decode() == ""  # status lines only, and in scripts they go to stderr
     assert r.returncode == 0
-    assert r.stdout.decode() == "pager on\npager off\n"
+    assert r.stderr.decode() == "pager on\npager off\n"
 
 
 def test_a_directory_is_not_a_script(tmp_path):
@@ -192,17 +193,17 @@ def test_a_fifo_is_a_script(tmp_path):
     writer.start()
     r = shell("-f", str(fifo))
     writer.join(10)
-    assert r.stderr.decode() == ""
+    assert r.stdout.decode() == ""  # status lines only, and in scripts they go to stderr
     assert r.returncode == 0
-    assert r.stdout.decode() == "pager on\npager off\n"
+    assert r.stderr.decode() == "pager on\npager off\n"
 
 
 def test_process_substitution_is_a_script():
     r = subprocess.run(["bash", "-c", 'exec "$@" -f <(printf "set pager on\\n")', "bash", *command()],
                        capture_output=True, timeout=60)
-    assert r.stderr.decode() == ""
+    assert r.stdout.decode() == ""
     assert r.returncode == 0
-    assert r.stdout.decode() == "pager on\n"
+    assert r.stderr.decode() == "pager on\n"
 
 
 # -- bounds, as a script meets them ---------------------------------------------------------------

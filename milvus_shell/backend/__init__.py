@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import time
 from typing import Any, Callable, TypeVar
 
@@ -21,11 +22,13 @@ from pymilvus import __version__ as pymilvus_version  # noqa: E402
 from pymilvus.exceptions import MilvusException  # noqa: E402
 
 from . import lite  # noqa: E402
+from .admin import AdminOps  # noqa: E402
 from .data import DataOps  # noqa: E402
 from .ddl import DdlOps  # noqa: E402
 from .explore import ExploreOps  # noqa: E402
 from .wording import looks_unsupported, milvus_kind, server_shown  # noqa: E402
 from ..connection import ConnectionSettings, PingInfo  # noqa: E402
+from ..privileges import object_type_of  # noqa: E402
 from ..errors import ConnectFailed, ServerError, ShellError, UsageError  # noqa: E402
 
 logging.getLogger("pymilvus").setLevel(logging.CRITICAL)
@@ -141,7 +144,7 @@ def _client_kwargs(settings: ConnectionSettings, connect_timeout: float) -> dict
     return kwargs
 
 
-class Session(ExploreOps, DataOps, DdlOps):
+class Session(ExploreOps, DataOps, DdlOps, AdminOps):
     """One alias's live connection: a dedicated MilvusClient and the facts learned when connecting.
 
     Its methods are the server operations (see session_api.ServerSession for the whole list); each
@@ -309,6 +312,26 @@ def _tls_hint(details: str) -> str | None:
     return None
 
 
+_DENIED_RE = re.compile(r"Privilege(\w+): permission deny to (\S+)")
+
+
+def permission_denied(details: str, session: Session) -> ServerError:
+    """A PERMISSION_DENIED in words: which privilege the user lacks, when the server says
+    ("PrivilegeQuery: permission deny to alice"); ``about`` adds the collection it was for."""
+    m = _DENIED_RE.search(details)
+    if m is None:
+        return ServerError(f"permission denied on {session.address}: {details}", "denied",
+                           "show grants ROLE lists what a role may do; show users shows each user's roles")
+    privilege, user = m.group(1), m.group(2)
+    object_type = object_type_of(privilege) or "OBJECT_TYPE"
+    name = "COLLECTION" if object_type == "Collection" else "*"
+    return ServerError(
+        f"permission denied: user {user!r} lacks the {privilege} privilege", "denied",
+        f"show grants ROLE lists what a role may do (show users: the roles of {user}); "
+        f"grant {privilege} on {object_type} {name} to ROLE gives it",
+    )
+
+
 def translate_call_error(exc: BaseException, session: Session) -> ShellError:
     address = session.address
     rpc = exc if isinstance(exc, grpc.RpcError) else None
@@ -318,7 +341,9 @@ def translate_call_error(exc: BaseException, session: Session) -> ShellError:
             return ServerError(f"timed out after {session.timeout:g} s: no answer from {address}", "timeout")
         if code == grpc.StatusCode.UNIMPLEMENTED:
             return ServerError(f"not supported by this server ({server_shown(session)})", "unsupported")
-        if code in (grpc.StatusCode.UNAUTHENTICATED, grpc.StatusCode.PERMISSION_DENIED):
+        if code == grpc.StatusCode.PERMISSION_DENIED:
+            return permission_denied(details, session)
+        if code == grpc.StatusCode.UNAUTHENTICATED:
             return ServerError(f"permission denied on {address}: {details}", "auth")
         if code == grpc.StatusCode.UNAVAILABLE:
             return ServerError(

@@ -51,6 +51,9 @@ def reword(exc: ServerError, session: "Session", collection: str, filter_expr: s
             exc.kind,
             f"load it first: load {collection}",
         )
+    if exc.kind == "denied" and "lacks the" in exc.message and " on collection " not in exc.message:
+        return ServerError(f"{exc.message} on collection {collection!r} (database {_database(session)!r})",
+                           exc.kind, exc.hint and exc.hint.replace("COLLECTION", collection))
     if filter_expr and _about_expression(exc.message):
         reason = _expression_reason(exc.message)
         return ServerError(f"bad filter expression {filter_expr!r}:{'' if reason.startswith(chr(10)) else ' '}{reason}",

@@ -10,7 +10,9 @@ if TYPE_CHECKING:
 
 def build_table() -> "CommandTable":
     from ..table import CommandTable  # noqa: PLC0415 - the parser imports commands.spec
-    from . import connection, data, ddl, explore, interactive, session, settings_cmd  # noqa: PLC0415
+    from . import (access, connection, data, ddl, diagnostics, explore, interactive, session,  # noqa: PLC0415
+                   settings_cmd, watch)
 
-    return CommandTable(connection.COMMANDS + explore.COMMANDS + data.COMMANDS + ddl.COMMANDS + settings_cmd.COMMANDS
-                        + interactive.COMMANDS + session.COMMANDS)
+    return CommandTable(connection.COMMANDS + explore.COMMANDS + data.COMMANDS + ddl.COMMANDS + access.COMMANDS
+                        + diagnostics.COMMANDS + watch.COMMANDS + settings_cmd.COMMANDS + interactive.COMMANDS
+                        + session.COMMANDS)

@@ -197,6 +197,7 @@ COMMANDS = (
         handler=flush,
         positionals=(_COLLECTION,),
         examples=("flush books",),
+        changes=frozenset({Effect.SEGMENTS}),
         details="Row counts from the server's statistics (show collections, describe) include flushed rows only.",
     ),
     Command(

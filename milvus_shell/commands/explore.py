@@ -13,7 +13,7 @@ from ..metadata import CollectionNames
 from ..results import Document, Group, Message, Table
 from ..schema_doc import document_of
 from ..session_api import ServerSession
-from .spec import FORMAT_OPTION, Command, Invocation, Kind, Option, Positional
+from .spec import FORMAT_OPTION, Command, Effect, Invocation, Kind, Option, Positional
 
 SHOW_DETAILS_UP_TO = 100  # show collections: row counts and load states for at most this many
 DEFAULT_LOAD_WAIT = 600.0  # seconds `load` waits for a collection to be loaded
@@ -162,32 +162,7 @@ def show_aliases(ctx: ShellContext, inv: Invocation) -> Table:
     return Table(["alias", "collection"], [list(p) for p in pairs])
 
 
-def _unsupported_hint(exc: ServerError, what: str, session: ServerSession) -> ServerError:
-    if exc.kind != "unsupported":
-        return exc
-    lite = session.server_version.startswith("milvus_lite")
-    return ServerError(f"{what}: {exc.message}", exc.kind, "Milvus Lite has no users or roles" if lite else None)
-
-
-def show_users(ctx: ShellContext, inv: Invocation) -> Table:
-    session = ctx.session()
-    try:
-        users = session.list_users()
-    except ServerError as exc:
-        raise _unsupported_hint(exc, "users", session) from exc
-    return Table(["user", "roles"], [[u, ", ".join(r)] for u, r in users])
-
-
-def show_roles(ctx: ShellContext, inv: Invocation) -> Table:
-    session = ctx.session()
-    try:
-        roles = session.list_roles()
-    except ServerError as exc:
-        raise _unsupported_hint(exc, "roles", session) from exc
-    return Table(["role"], [[r] for r in roles])
-
-
-def server(ctx: ShellContext, inv: Invocation) -> Document:
+def server(ctx: ShellContext, inv: Invocation) -> Document | Group:
     alias, session = ctx.active()
     info = session.server_info()
     facts: list[tuple[str, Any]] = [
@@ -203,7 +178,30 @@ def server(ctx: ShellContext, inv: Invocation) -> Document:
         facts.append(("build time", info.build_time))
     if info.git_commit:
         facts.append(("git commit", info.git_commit))
-    return Document(facts)
+    if not inv.opt("details"):
+        return Document(facts)
+    try:
+        nodes = session.server_nodes()
+    except ServerError as exc:
+        if exc.kind != "unsupported":
+            raise
+        lite = session.server_version.startswith("milvus_lite")
+        said = "not supported by Milvus Lite (it has no metrics API)" if lite else exc.message
+        return Group((Document(facts), Message(f"details: {said}", "warning")))
+    facts.append(("nodes", len(nodes)))
+    hosts = {n.address.rsplit(":", 1)[0]: n for n in nodes}
+    facts += [(f"memory of {host}", f"{_megabytes(n.memory_total)} MB, {n.cpu_cores} cpu cores")
+              for host, n in hosts.items() if n.memory_total is not None]
+    table = Table(
+        ["node", "role", "version", "address", "since", "memory used MB", "cpu usage %", "error"],
+        [[n.name, n.role, n.version, n.address, n.created, _megabytes(n.memory_used), n.cpu_usage, n.error]
+         for n in nodes],
+    )
+    return Document(facts, (("nodes", table),))
+
+
+def _megabytes(value: int | None) -> int | None:
+    return None if value is None else round(value / 2**20)
 
 
 # -- load and release ------------------------------------------------------------------------------
@@ -292,25 +290,13 @@ COMMANDS = (
         examples=("show aliases", "show aliases books"),
     ),
     Command(
-        name="show users",
-        summary="Users and their roles (servers with authorization)",
-        handler=show_users,
-        options=(FORMAT_OPTION,),
-        examples=("show users",),
-    ),
-    Command(
-        name="show roles",
-        summary="Roles defined on the server",
-        handler=show_roles,
-        options=(FORMAT_OPTION,),
-        examples=("show roles",),
-    ),
-    Command(
         name="server",
         summary="Version, deploy mode and health of the active connection's server",
         handler=server,
-        options=(FORMAT_OPTION,),
-        examples=("server",),
+        options=(FORMAT_OPTION, Option("--details", "also the nodes the server's metrics API reports "
+                                       "(role, version, address, start time, memory, cpu)")),
+        examples=("server", "server --details", "server --details --format json"),
+        details="--details asks the metrics API (GetMetrics system_info); Milvus Lite has none.",
     ),
     Command(
         name="load",
@@ -320,6 +306,7 @@ COMMANDS = (
         options=(Option("--wait", f"seconds to wait for the load to finish (default {DEFAULT_LOAD_WAIT:g})",
                         Kind.NUMBER, "SECONDS", bounds=(0.001, 86400)),),
         examples=("load books", "load books --wait 60"),
+        changes=frozenset({Effect.LOADED}),
         details="Shows progress while the server loads. Ctrl-C stops waiting; the server goes on loading.",
     ),
     Command(
@@ -328,5 +315,6 @@ COMMANDS = (
         handler=release,
         positionals=(_COLLECTION,),
         examples=("release books",),
+        changes=frozenset({Effect.LOADED}),
     ),
 )

@@ -55,6 +55,9 @@ class Effect(enum.Enum):
     PARTITIONS = "partitions"  # of the command's COLLECTION
     USERS = "users"
     ROLES = "roles"
+    # Not cached, so nothing to refresh; declared so `watch` knows the command is not read-only.
+    SEGMENTS = "segments"  # flush, compact
+    LOADED = "loaded collections"  # load, release
 
 
 @dataclass(frozen=True)
@@ -147,6 +150,12 @@ class Command:
     destroys: Destroys | None = None
     # The positional whose value must be typed back to confirm (dropping a collection or database).
     confirm_by_typing: str | None = None
+    # Runs until Ctrl-C (watch): the interrupt ends it normally, and the shell says this instead of
+    # "cancelled".
+    interrupt_ends: str = ""
+    # Everything from the first positional that is not a number on is positional (watch's COMMAND),
+    # so the options of the command given there are not taken as this one's.
+    rest_is_command: bool = False
     words: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
