@@ -132,6 +132,7 @@ class Renderer:
         self._write_all([format_table(result, fmt, self.width, self.color)])
 
     def message(self, message: Message, fmt: str = "table") -> None:
+        self.progress_done()
         stream = self.err if fmt in ("json", "csv") else self.out
         text = message.text
         if message.level == "warning":

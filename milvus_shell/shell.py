@@ -9,7 +9,7 @@ from typing import Callable
 
 from .commands.spec import Invocation
 from .context import Confirmation, ShellContext
-from .errors import Declined, ParseError, ShellError, UsageError
+from .errors import Cancelled, Declined, ParseError, ShellError, UsageError
 from .output import Renderer
 from .parser import parse_line
 from .results import Exit, Group, Message, Result
@@ -46,11 +46,14 @@ class Shell:
             try:
                 result = self.execute(inv)
                 fmt = self.show(inv, result)
+            except Cancelled as exc:
+                self.renderer.error(where + self.cancelled(exc.note))
+                return LineOutcome(ok=False)
             except ShellError as exc:
                 self.renderer.error(where + str(exc))
                 return LineOutcome(ok=False)
             except KeyboardInterrupt:
-                self.renderer.error(where + "cancelled")
+                self.renderer.error(where + self.cancelled())
                 return LineOutcome(ok=False)
             except Exception as exc:  # noqa: BLE001 - no traceback reaches the user without --debug
                 if self.ctx.settings.debug:
@@ -65,6 +68,16 @@ class Shell:
             if code is not None:
                 return LineOutcome(ok=True, exit_code=code)
         return LineOutcome(ok=True)
+
+    def cancelled(self, note: str = "") -> str:
+        """"cancelled", with what the stopped command had done by then (its ``ctx.cancel_note``)."""
+        ask, self.ctx.cancel_note = self.ctx.cancel_note, None
+        if not note and ask is not None:
+            try:
+                note = ask()
+            except Exception:  # noqa: BLE001 - the note is a courtesy; "cancelled" must still be said
+                note = ""
+        return f"cancelled: {note}" if note else "cancelled"
 
     def show(self, inv: Invocation, result: Result) -> str:
         """Render ``result`` in the command's --format, else the session's; returns the format used.
@@ -81,6 +94,8 @@ class Shell:
 
     def execute(self, inv: Invocation) -> Result:
         """Confirm a destructive command, run its handler, then refresh what it declared it changes."""
+        self.ctx.cancel_note = None
+
         def call() -> Result:
             self.confirm(inv)
             return inv.command.handler(self.ctx, inv)
