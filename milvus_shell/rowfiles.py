@@ -53,7 +53,7 @@ class FileError(ValueError):
 
 class Item(NamedTuple):
     line: int  # 1-based: where the row starts in the file
-    text: str  # its source text, without the line end (a CSV record may span lines)
+    text: str  # its source text (a CSV record may span lines; a line end may remain)
     size: int  # its size in bytes in the file
     row: dict[str, Any] | None = None
     error: RowError | None = None
@@ -232,9 +232,13 @@ def _float_vector_check(field: FieldInfo) -> Check:
                            f"has {dim}", field.name)
         if not value:
             raise RowError("an empty vector", field.name)
-        # Fast path: every element an int or a float (C-speed), all within float32's range.
-        if set(map(type, value)) <= _NUMBER_TYPES and -FLOAT32_MAX <= min(value) and max(value) <= FLOAT32_MAX:
-            return value
+        # Fast path, two passes in C: min and max raise TypeError unless every element is a number
+        # (NaN and Infinity are BadNumbers, which do not compare), and give float32's range.
+        try:
+            if -FLOAT32_MAX <= min(value) and max(value) <= FLOAT32_MAX:
+                return value
+        except TypeError:
+            pass
         for i, v in enumerate(value):
             if type(v) not in _NUMBER_TYPES:
                 what = f"{v.word}, which JSON does not allow" if isinstance(v, BadNumber) else _type_word(v)
@@ -415,22 +419,26 @@ class RowReader:
 
     # JSON lines: one object per line; blank lines are skipped.
     def _jsonl(self) -> Iterator[Item]:
-        check, loads_ = self.check, _DECODER.decode
+        check, decode = self.check, _DECODER.decode
         number = 0
         for raw in self.file:
             number += 1
             size = len(raw)
             self.bytes_read += size
-            text = raw.decode("utf-8", errors="replace").rstrip("\r\n")
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                yield Item(number, raw.decode("utf-8", errors="replace"), size,
+                           error=RowError(f"not UTF-8 text (byte {exc.start + 1})"))
+                continue
             if number == 1:
                 text = text.lstrip("\ufeff")
-            if not text.strip():
-                continue
             try:
-                value = loads_(text)
+                value = decode(text)  # surrounding whitespace, the line end included, is allowed
             except ValueError as exc:
-                yield Item(number, text, size, error=RowError(f"not valid JSON: {_json_reason(exc)}"))
-                continue
+                if text.strip():
+                    yield Item(number, text, size, error=RowError(f"not valid JSON: {_json_reason(exc)}"))
+                continue  # a blank line
             try:
                 yield Item(number, text, size, check(value))
             except RowError as exc:
@@ -684,7 +692,7 @@ class BadLines:
             self._file = self._open()
             if self.header:
                 self._file.write(self.header + "\n")
-        self._file.write(item.text + "\n")
+        self._file.write(item.text.rstrip("\r\n") + "\n")
         self.count += 1
 
     def _open(self) -> IO[str]:
