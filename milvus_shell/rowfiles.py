@@ -312,10 +312,10 @@ class RowChecker:
         self.forbidden: dict[str, str] = {}  # field -> why a row must not give it
         for f in info.fields:
             if f.function_output:
-                self.forbidden[f.name] = "is filled by the collection's function; leave it out"
+                self.forbidden[f.name] = "the collection's function fills it; leave it out"
                 continue
             if f.primary and f.auto_id and not upsert:
-                self.forbidden[f.name] = ("is an auto id: the server assigns it; leave it out "
+                self.forbidden[f.name] = ("an auto id, which the server assigns; leave it out "
                                           "(upsert takes it, to replace a row)")
                 continue
             required = not (f.nullable or f.has_default)
