@@ -247,7 +247,7 @@ def _write_file(ctx: ShellContext, info: CollectionInfo, send: Callable[..., lis
     text = f"{verb}ed {_rate(tally.rows, seconds)} from {path} into {name}"
     if bad is not None and bad.count:
         text += (f"\n{bad.count:,} bad line{'s' if bad.count != 1 else ''} skipped, written to {bad.path}"
-                 " (fix them and load that file)")
+                 " (fix and load that file)")
         return Message(text, "warning") if tally.rows == 0 else Message(text)
     return Message(text)
 
