@@ -15,8 +15,6 @@ import subprocess
 import time
 from typing import Any, Iterable, Iterator, Mapping, Sequence, TextIO
 
-from prompt_toolkit.utils import get_cwidth
-
 from .results import Document, Exit, Group, Message, Result, StreamTable, Table
 from .styles import ACTIVE_ALIAS_SGR
 
@@ -64,6 +62,16 @@ def _short_float(v: float) -> str:
 
 def _short_number(v: Any) -> str:
     return f"{v:.4g}" if isinstance(v, float) else str(v)
+
+
+def get_cwidth(text: str) -> int:
+    """prompt_toolkit's cached character width, imported on first use: importing prompt_toolkit costs
+    ~0.17 s, which a script that prints no table (an insert from a file) need not pay."""
+    global get_cwidth  # noqa: PLW0603 - replaced by the real one after the first call
+    from prompt_toolkit.utils import get_cwidth as real  # noqa: PLC0415
+
+    get_cwidth = real
+    return real(text)
 
 
 def text_width(text: str) -> int:

@@ -324,32 +324,39 @@ class RowChecker:
                 check = _nullable(check)
             self.checks.append((f.name, check, required))
         self.primary = info.primary.name
+        self.checked = frozenset(name for name, _, _ in self.checks)
 
     def __call__(self, row: Any) -> dict[str, Any]:
-        if not isinstance(row, dict):
+        """The row itself, its values converted where needed (bytes for a binary vector, ...)."""
+        if type(row) is not dict:
             raise RowError(f"a row is a JSON object of field: value, not {_type_word(row)}")
-        out: dict[str, Any] = {}
+        present = 0
         for name, check, required in self.checks:
-            if name in row:
-                out[name] = check(row[name])
-            elif required:
-                if name == self.primary:
-                    raise RowError("the primary key is missing", name)
-                raise RowError("missing (it has no default and cannot be null)", name)
-        if len(out) != len(row):
+            value = row.get(name, _ABSENT)
+            if value is _ABSENT:
+                if required:
+                    if name == self.primary:
+                        raise RowError("the primary key is missing", name)
+                    raise RowError("missing (it has no default and cannot be null)", name)
+                continue
+            present += 1
+            new = check(value)
+            if new is not value:
+                row[name] = new
+        if present != len(row):
             for key, value in row.items():
-                if key in out:
+                if key in self.checked:
                     continue
                 if key in self.forbidden:
                     raise RowError(self.forbidden[key], key)
-                if key in self.known:  # a nullable field given as null is passed as None already
-                    continue
                 if not self.dynamic:
                     raise RowError(f"no such field in collection {self.info.name!r} (its fields: "
                                    f"{', '.join(self.info.field_names())}), and it has no dynamic field", key)
                 _no_bad_numbers(value, FieldInfo(key, "", ""))
-                out[key] = value
-        return out
+        return row
+
+
+_ABSENT = object()
 
 
 def _nullable(check: Check) -> Check:
@@ -419,7 +426,7 @@ class RowReader:
 
     # JSON lines: one object per line; blank lines are skipped.
     def _jsonl(self) -> Iterator[Item]:
-        check, decode = self.check, _DECODER.decode
+        check, decode, raw_decode = self.check, _DECODER.decode, _DECODER.raw_decode
         number = 0
         for raw in self.file:
             number += 1
@@ -434,11 +441,16 @@ class RowReader:
             if number == 1:
                 text = text.lstrip("\ufeff")
             try:
-                value = decode(text)  # surrounding whitespace, the line end included, is allowed
-            except ValueError as exc:
-                if text.strip():
-                    yield Item(number, text, size, error=RowError(f"not valid JSON: {_json_reason(exc)}"))
-                continue  # a blank line
+                value, end = raw_decode(text)  # the usual line: a row, then the line end
+                if end < len(text) and text[end:].strip():
+                    raise ValueError("more after the row")
+            except ValueError:
+                try:
+                    value = decode(text)  # whitespace around a row; or say what is wrong
+                except ValueError as exc:
+                    if text.strip():
+                        yield Item(number, text, size, error=RowError(f"not valid JSON: {_json_reason(exc)}"))
+                    continue  # a blank line
             try:
                 yield Item(number, text, size, check(value))
             except RowError as exc:

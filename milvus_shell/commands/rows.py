@@ -209,6 +209,8 @@ def _write_file(ctx: ShellContext, info: CollectionInfo, send: Callable[..., lis
     try:
         with reader:
             for item in reader:
+                if tally.stopped:  # Ctrl-C was reported: read no further
+                    raise Cancelled()
                 if item.error is not None:
                     if bad is None:
                         if batch:
