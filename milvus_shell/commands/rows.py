@@ -104,7 +104,7 @@ class Progress:
         if self.total and read:
             fraction = min(read / self.total, 1.0)
             text += f", {fraction:.0%}"
-            if 0.02 < fraction < 1:
+            if rows and 0.02 < fraction < 1:
                 text += f", about {_duration(elapsed * (1 - fraction) / fraction)} left"
         self.ctx.progress(text)
 
