@@ -51,6 +51,9 @@ class ShellContext:
     pause: Callable[[float], None] = time.sleep
     # The interactive session's history (repl.py), for `history` to show what it holds; None in scripts.
     history: "ShellHistory | None" = None
+    # While a command runs: what it would say if Ctrl-C stopped it ("40,000 rows went into books").
+    # The handler sets it; the shell asks it (on the main thread) when it reports "cancelled".
+    cancel_note: Callable[[], str] | None = None
 
     def __post_init__(self) -> None:
         if self.metadata is None:

@@ -45,10 +45,11 @@ class ServerError(ShellError):
 
 
 class Cancelled(ShellError):
-    """The user pressed Ctrl-C while a command ran."""
+    """The user pressed Ctrl-C while a command ran; ``note`` says what had been done by then."""
 
-    def __init__(self) -> None:
-        super().__init__("cancelled")
+    def __init__(self, note: str = "") -> None:
+        super().__init__(f"cancelled: {note}" if note else "cancelled")
+        self.note = note
 
 
 class Declined(ShellError):

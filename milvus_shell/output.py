@@ -15,9 +15,7 @@ import shutil
 import subprocess
 import time
 from dataclasses import replace
-from typing import Any, Iterable, Iterator, Mapping, Sequence, TextIO
-
-from prompt_toolkit.utils import get_cwidth
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence, TextIO
 
 from .errors import OutputError, ShellError, output_error
 from .results import ABSENT, Document, Exit, Float32, Group, Message, Result, StreamTable, Table
@@ -117,8 +115,17 @@ def _short_number(v: Any) -> str:
     return f"{v:.4g}" if isinstance(v, float) else str(v)
 
 
+def _cwidth() -> Callable[[str], int]:
+    """prompt_toolkit's cached character width. Imported when first needed: importing prompt_toolkit
+    costs ~0.17 s, which a script that prints no table (an insert from a file) need not pay."""
+    from prompt_toolkit.utils import get_cwidth  # noqa: PLC0415
+
+    return get_cwidth
+
+
 def text_width(text: str) -> int:
-    return sum(get_cwidth(ch) for ch in text)
+    width = _cwidth()
+    return sum(width(ch) for ch in text)
 
 
 def truncate(text: str, width: int) -> str:
@@ -126,8 +133,9 @@ def truncate(text: str, width: int) -> str:
     if text_width(text) <= width:
         return text
     out, used = [], 0
+    width_of = _cwidth()
     for ch in text:
-        w = get_cwidth(ch)
+        w = width_of(ch)
         if used + w > width - 1:
             break
         out.append(ch)
@@ -218,12 +226,12 @@ class Renderer:
         self.progress_done()
         self._note(self._paint("error: ", RED) + visible(message, newlines=True) + "\n")
 
-    def cancelled(self, where: str = "") -> None:
-        """Ctrl-C stopped a command. On a terminal the ^C it echoed ends its line first, so the
-        error starts a line of its own."""
+    def cancelled(self, where: str = "", said: str = "cancelled") -> None:
+        """Ctrl-C stopped a command (``said`` may add what it had done). On a terminal the ^C it
+        echoed ends its line first, so the error starts a line of its own."""
         if _isatty(self.err) and not self._progress_shown:
             self._note("\n")
-        self.error(where + "cancelled")
+        self.error(where + said)
 
     def progress(self, text: str) -> None:
         """A one-line progress report, rewritten in place; only on a terminal."""

@@ -226,7 +226,7 @@ def _loop(shell: Shell, session: PromptSession[str], first: Callable[[], None] |
         try:
             outcome = shell.run_line(ask_again_for_masked(text, shell.ctx.table))
         except KeyboardInterrupt:  # between two commands of a line, or while printing
-            shell.renderer.cancelled()
+            shell.renderer.cancelled("", shell.cancelled())
             continue
         if outcome.exit_code is not None:
             return outcome.exit_code

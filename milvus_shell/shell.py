@@ -57,12 +57,12 @@ class Shell:
                 if not isinstance(exc, OutputClosed):
                     self.renderer.error(where + str(exc))
                 return OUTPUT_LOST
-            except (Cancelled, KeyboardInterrupt):
+            except (Cancelled, KeyboardInterrupt) as exc:
                 if inv.command.interrupt_ends:  # Ctrl-C is how watch ends: not a failure
                     self.renderer.progress_done()
                     self.renderer.render(Message(inv.command.interrupt_ends))
                     continue
-                self.renderer.cancelled(where)
+                self.renderer.cancelled(where, self.cancelled(getattr(exc, "note", "")))
                 return LineOutcome(ok=False)
             except ShellError as exc:
                 self.renderer.error(where + str(exc))
@@ -79,6 +79,16 @@ class Shell:
                 return LineOutcome(ok=True, exit_code=code)
         return LineOutcome(ok=True)
 
+    def cancelled(self, note: str = "") -> str:
+        """"cancelled", with what the stopped command had done by then (its ``ctx.cancel_note``)."""
+        ask, self.ctx.cancel_note = self.ctx.cancel_note, None
+        if not note and ask is not None:
+            try:
+                note = ask()
+            except Exception:  # noqa: BLE001 - the note is a courtesy; "cancelled" must still be said
+                note = ""
+        return f"cancelled: {note}" if note else "cancelled"
+
     def show(self, inv: Invocation, result: Result) -> str:
         """Render ``result`` in the command's --format, else the session's; returns the format used.
 
@@ -94,6 +104,8 @@ class Shell:
 
     def execute(self, inv: Invocation) -> Result:
         """Confirm a destructive command, run its handler, then refresh what it declared it changes."""
+        self.ctx.cancel_note = None
+
         def call() -> Result:
             self.confirm(inv)
             return inv.command.handler(self.ctx, inv)

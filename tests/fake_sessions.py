@@ -92,6 +92,26 @@ class FakeSession:
         self._record("query", collection, filter_expr, limit, offset)
         return self.rows[collection][offset:offset + limit]
 
+    def insert(self, collection: str, rows: Sequence[dict[str, Any]], partition: str = "") -> list[Any]:
+        self._record("insert", collection, list(rows), partition)
+        self._info(collection)
+        self.rows[collection].extend(rows)
+        return [r.get("id") for r in rows]
+
+    def upsert(self, collection: str, rows: Sequence[dict[str, Any]], partition: str = "") -> list[Any]:
+        self._record("upsert", collection, list(rows), partition)
+        self._info(collection)
+        keys = {r.get("id") for r in rows}
+        self.rows[collection] = [r for r in self.rows[collection] if r.get("id") not in keys] + list(rows)
+        return [r.get("id") for r in rows]
+
+    def delete(self, collection: str, filter_expr: str = "", ids: Sequence[Any] | None = None,
+               partition: str = "") -> None:
+        self._record("delete", collection, filter_expr, list(ids) if ids is not None else None, partition)
+        self._info(collection)
+        if ids is not None:
+            self.rows[collection] = [r for r in self.rows[collection] if r.get("id") not in set(ids)]
+
     def flush(self, name: str) -> None:
         self._record("flush", name)
         self._info(name)

@@ -26,6 +26,7 @@ from .admin import AdminOps  # noqa: E402
 from .data import DataOps  # noqa: E402
 from .ddl import DdlOps  # noqa: E402
 from .explore import ExploreOps  # noqa: E402
+from .write import WriteOps  # noqa: E402
 from .wording import looks_unsupported, milvus_kind, server_shown  # noqa: E402
 from ..connection import ConnectionSettings, PingInfo  # noqa: E402
 from ..privileges import object_type_of  # noqa: E402
@@ -144,7 +145,7 @@ def _client_kwargs(settings: ConnectionSettings, connect_timeout: float) -> dict
     return kwargs
 
 
-class Session(ExploreOps, DataOps, DdlOps, AdminOps):
+class Session(ExploreOps, DataOps, DdlOps, AdminOps, WriteOps):
     """One alias's live connection: a dedicated MilvusClient and the facts learned when connecting.
 
     Its methods are the server operations (see session_api.ServerSession for the whole list); each

@@ -1,0 +1,416 @@
+"""Writing rows: insert, upsert (a JSON row or array on the line, or a file), delete (by filter or ids).
+
+A file is read lazily (rowfiles.py) and sent in batches bounded by rows and by bytes, so memory stays
+flat and no request nears the server's message limit. Before each batch the handler reports progress
+through ``ctx.progress``: that is also where a command abandoned by Ctrl-C stops (the interactive
+runner refuses a progress report from an abandoned worker), so nothing is sent after Ctrl-C but the
+batch already on its way. What went in is kept in a ``Tally`` that the shell asks, on the main thread,
+when it reports "cancelled" (``ctx.cancel_note``).
+"""
+
+from __future__ import annotations
+
+import shlex
+import threading
+import time
+from typing import Any, Callable, Sequence
+
+from ..catalog import CollectionInfo, FieldInfo
+from ..context import ShellContext
+from ..errors import Cancelled, ServerError, UsageError
+from ..results import Message
+from ..rowfiles import FORMATS, BadLines, FileError, RowChecker, RowError, open_rows
+from ..session_api import ServerSession
+from .spec import Command, Invocation, Kind, Option, Positional
+
+BATCH_BYTES = 16 * 1024 * 1024  # of source text per batch: far under the server's 256 MB message limit
+BATCH_ROWS = 5000  # rows per batch at most
+PROGRESS_SECONDS = 0.1  # the progress line is redrawn at most this often
+CANCEL_GRACE = 0.4  # after Ctrl-C, how long the report waits for the batch on its way to be answered
+SHOWN_IDS = 20  # an insert of at most this many rows says the primary keys they got
+
+
+class Tally:
+    """What went in so far, and the batch on its way; shared by the worker that sends batches and the
+    main thread that reports a Ctrl-C (``note``). Once ``note`` has been asked, no batch starts."""
+
+    def __init__(self, collection: str, source: str = "", verb: str = "insert") -> None:
+        self.collection = collection
+        self.source = source
+        self.verb = verb
+        self.rows = 0  # rows the server has taken
+        self.last_line = 0  # the last line of the last batch the server took
+        self.sending = 0  # rows on their way
+        self.sending_lines = (0, 0)
+        self.stopped = False
+        self._sender: threading.Thread | None = None
+        self._cond = threading.Condition()
+
+    def start(self, rows: int, lines: tuple[int, int]) -> None:
+        with self._cond:
+            if self.stopped:
+                raise Cancelled()
+            self.sending, self.sending_lines = rows, lines
+            self._sender = threading.current_thread()
+
+    def done(self, ok: bool) -> None:
+        with self._cond:
+            if ok:
+                self.rows += self.sending
+                self.last_line = self.sending_lines[1]
+            self.sending = 0
+            self._cond.notify_all()
+
+    def note(self, grace: float = CANCEL_GRACE) -> str:
+        """Stop: no batch starts after this. What went in, waiting up to ``grace`` s for the batch on
+        its way (unless it is this thread's own, interrupted)."""
+        with self._cond:
+            self.stopped = True
+            if self.sending and self._sender is not threading.current_thread():
+                self._cond.wait_for(lambda: not self.sending, timeout=grace)
+            return self._said()
+
+    def _said(self) -> str:
+        went = f"{self.rows:,} row{'s' if self.rows != 1 else ''} went into {self.collection}"
+        if self.source and self.rows:
+            went += f" (lines 1 to {self.last_line:,} of {self.source})"
+        if self.sending:
+            first, last = self.sending_lines
+            where = f" (lines {first:,} to {last:,})" if self.source else ""
+            went += (f"; {self.sending:,} more{where} were on their way and may go in too "
+                     f"(count {self.collection} tells)")
+        return went + "; nothing after that was sent"
+
+
+class Progress:
+    """The progress line: rows, rows/s, and percent and ETA when the file's size is known."""
+
+    def __init__(self, ctx: ShellContext, what: str, total: int | None) -> None:
+        self.ctx = ctx
+        self.what = what
+        self.total = total
+        self.started = time.perf_counter()
+        self.shown = 0.0
+
+    def report(self, rows: int, read: int, force: bool = False) -> None:
+        """Draw the line (at most every PROGRESS_SECONDS). Always reaches ``ctx.progress`` when
+        ``force``: that is the check point where a command abandoned by Ctrl-C stops."""
+        now = time.perf_counter()
+        if not force and now - self.shown < PROGRESS_SECONDS:
+            return
+        self.shown = now
+        elapsed = max(now - self.started, 1e-9)
+        text = f"{self.what}: {rows:,} rows, {rows / elapsed:,.0f} rows/s"
+        if self.total and read:
+            fraction = min(read / self.total, 1.0)
+            text += f", {fraction:.0%}"
+            if rows and 0.02 < fraction < 1:
+                text += f", about {_duration(elapsed * (1 - fraction) / fraction)} left"
+        self.ctx.progress(text)
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 60:
+        return f"{seconds:.0f} s"
+    if seconds < 3600:
+        return f"{seconds // 60:.0f} min {seconds % 60:02.0f} s"
+    return f"{seconds // 3600:.0f} h {seconds % 3600 // 60:02.0f} min"
+
+
+def _rate(rows: int, seconds: float) -> str:
+    return f"{rows:,} row{'s' if rows != 1 else ''} in {seconds:.1f} s ({rows / max(seconds, 1e-9):,.0f} rows/s)"
+
+
+# -- insert and upsert -------------------------------------------------------------------------------
+
+def insert(ctx: ShellContext, inv: Invocation) -> Message:
+    return _write(ctx, inv, "insert")
+
+
+def upsert(ctx: ShellContext, inv: Invocation) -> Message:
+    return _write(ctx, inv, "upsert")
+
+
+def _write(ctx: ShellContext, inv: Invocation, verb: str) -> Message:
+    name = inv.arg("COLLECTION")
+    value, path = inv.arg("JSON"), inv.opt("file")
+    if (value is None) == (path is None):
+        raise UsageError(f"{verb} needs rows: a JSON row or array on the line, or --file PATH (one of the two)",
+                         f"e.g. {verb} {name} '{{\"id\": 1, \"vector\": [0.1, 0.2]}}' or {verb} {name} --file rows.jsonl")
+    if value is not None and (inv.opt("skip_bad") or inv.opt("file_format")):
+        raise UsageError("--skip-bad and --file-format go with --file")
+    session = ctx.session()
+    info = session.describe_collection(name)
+    send = session.upsert if verb == "upsert" else session.insert
+    partition = inv.opt("partition") or ""
+    if value is not None:
+        return _write_inline(session, info, send, value, partition, verb, inv.opt("batch") or BATCH_ROWS)
+    return _write_file(ctx, info, send, path, partition, verb, inv)
+
+
+def _write_inline(session: ServerSession, info: CollectionInfo, send: Callable[..., list[Any]], value: Any,
+                  partition: str, verb: str, batch_rows: int) -> Message:
+    rows = value if isinstance(value, list) else [value]
+    if not rows:
+        raise UsageError("no rows: the JSON array is empty")
+    check = RowChecker(info, upsert=verb == "upsert")
+    checked = []
+    for number, row in enumerate(rows, 1):
+        try:
+            checked.append(check(row))
+        except RowError as exc:
+            which = f"row {number}: " if len(rows) > 1 else ""
+            raise UsageError(f"{which}{exc}; nothing was sent", _hint(exc, info)) from None
+    started = time.perf_counter()
+    ids: list[Any] = []
+    done = 0
+    for i in range(0, len(checked), batch_rows):
+        part = checked[i:i + batch_rows]
+        try:
+            ids += send(info.name, part, partition)
+        except ServerError as exc:
+            raise _after(exc, done, info.name) from None
+        done += len(part)
+    text = f"{verb}ed {_rate(done, time.perf_counter() - started)} into {info.name}"
+    if ids and len(ids) <= SHOWN_IDS and (verb == "insert" and info.primary.auto_id):
+        text += f"\n{info.primary.name}: " + ", ".join(str(i) for i in ids)
+    return Message(text)
+
+
+def _write_file(ctx: ShellContext, info: CollectionInfo, send: Callable[..., list[Any]], path: str,
+                partition: str, verb: str, inv: Invocation) -> Message:
+    name = info.name
+    max_rows = inv.opt("batch") or BATCH_ROWS
+    try:
+        reader = open_rows(path, info, upsert=verb == "upsert", fmt=inv.opt("file_format"))
+    except FileError as exc:
+        raise UsageError(str(exc)) from None
+    tally = Tally(name, path, verb)
+    ctx.cancel_note = tally.note
+    progress = Progress(ctx, f"{verb}ing {path} into {name}", reader.total_bytes)
+    bad = BadLines(path) if inv.opt("skip_bad") else None
+    batch: list[dict[str, Any]] = []
+    size = 0
+    first = last = 0
+
+    def flush() -> None:
+        nonlocal batch, size
+        progress.report(tally.rows, reader.bytes_read, force=True)  # Ctrl-C'd: Cancelled here
+        tally.start(len(batch), (first, last))
+        try:
+            send(name, batch, partition)
+        except ServerError as exc:
+            tally.done(False)
+            raise _after(exc, tally.rows, name, (first, last), path) from None
+        tally.done(True)
+        batch, size = [], 0
+
+    cancelled = False
+    try:
+        with reader:
+            for item in reader:
+                if tally.stopped:  # Ctrl-C was reported: read no further
+                    raise Cancelled()
+                if item.error is not None:
+                    if bad is None:
+                        if batch:
+                            flush()
+                        raise UsageError(
+                            f"{path}:{item.line}: {item.error}; {_went(tally.rows, name)}"
+                            + (f" (every row before line {item.line:,})" if tally.rows else ""),
+                            _hint(item.error, info) + "; fix the line and load the rest, or add --skip-bad "
+                            "to set bad lines aside",
+                        )
+                    bad.header = reader.header
+                    bad.write(item)
+                    continue
+                if batch and (len(batch) >= max_rows or size + item.size > BATCH_BYTES):
+                    flush()
+                if not batch:
+                    first = item.line
+                batch.append(item.row)
+                size += item.size
+                last = item.line
+            if batch:
+                flush()
+    except FileError as exc:
+        raise UsageError(f"{exc}; {_went(tally.rows, name)}") from None
+    except (Cancelled, KeyboardInterrupt):
+        cancelled = True  # the shell asks tally.note for what went in
+        raise
+    finally:
+        if bad is not None:
+            bad.close()
+        if not cancelled and ctx.cancel_note == tally.note:
+            ctx.cancel_note = None
+    seconds = time.perf_counter() - progress.started
+    if tally.rows == 0 and not (bad and bad.count):
+        return Message(f"{path} holds no rows: nothing was {verb}ed", "warning")
+    text = f"{verb}ed {_rate(tally.rows, seconds)} from {path} into {name}"
+    if bad is not None and bad.count:
+        text += (f"\n{bad.count:,} bad line{'s' if bad.count != 1 else ''} skipped, written to {bad.path}"
+                 " (fix and load that file)")
+        return Message(text, "warning") if tally.rows == 0 else Message(text)
+    return Message(text)
+
+
+def _went(rows: int, name: str) -> str:
+    return f"{rows:,} row{'s' if rows != 1 else ''} went into {name} before it" if rows else \
+        f"no rows went into {name}"
+
+
+def _hint(exc: RowError, info: CollectionInfo) -> str:
+    field = info.field(exc.field) if exc.field else None
+    if field is not None:
+        return f"{field.name} is {field.type_name}" + (f", {field.flags()}" if field.flags() else "")
+    return "its fields: " + ", ".join(f"{f.name} {f.type_name}" for f in info.fields)
+
+
+def _after(exc: ServerError, done: int, name: str, lines: tuple[int, int] | None = None,
+           path: str = "") -> ServerError:
+    where = f" (the batch of lines {lines[0]:,} to {lines[1]:,} of {path})" if lines else ""
+    return ServerError(f"{exc.message}{where}; {_went(done, name)}", exc.kind, exc.hint)
+
+
+# -- delete ------------------------------------------------------------------------------------------
+
+def _pk_values(pk: FieldInfo, text: str) -> list[Any]:
+    try:
+        words = [w for part in shlex.split(text) for w in part.split(",") if w]
+    except ValueError as exc:
+        raise UsageError(f"cannot read the ids: {exc}") from None
+    if not words:
+        raise UsageError("--ids needs primary keys: delete COLLECTION --ids 1 2 3")
+    if not pk.is_integer:
+        return words
+    values = []
+    for w in words:
+        try:
+            values.append(int(w))
+        except ValueError:
+            raise UsageError(f"{w!r} is not a valid id: {pk.name} is {pk.type_name}") from None
+    return values
+
+
+def _target(ctx: ShellContext, inv: Invocation) -> tuple[ServerSession, str, str, list[Any] | None]:
+    """(session, collection, filter to count with, ids or None)."""
+    name = inv.arg("COLLECTION")
+    text = inv.arg("FILTER", "") or ""
+    session = ctx.session()
+    if not text.strip():
+        raise UsageError("delete needs a FILTER or --ids ID ...",
+                         f"e.g. delete {name} year < 1950, or delete {name} --ids 1 2 3 "
+                         f"(drop collection {name} removes everything)")
+    if not inv.opt("ids"):
+        return session, name, text.strip(), None
+    pk = session.describe_collection(name).primary
+    ids = _pk_values(pk, text)
+    listed = ", ".join(str(i) if pk.is_integer else _quoted(str(i)) for i in ids)
+    return session, name, f"{pk.name} in [{listed}]", ids
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _matching(session: ServerSession, name: str, expr: str) -> int | None:
+    """How many rows match ``expr``; None when the server cannot count them now (not loaded)."""
+    try:
+        return session.count(name, expr)
+    except ServerError as exc:
+        if exc.kind == "not-loaded":
+            return None
+        raise
+
+
+def delete_loss(ctx: ShellContext, inv: Invocation) -> str:
+    session, name, expr, ids = _target(ctx, inv)
+    matching = _matching(session, name, expr)
+    where = f" in partition {inv.opt('partition')!r}" if inv.opt("partition") else ""
+    what = f"with primary key {', '.join(map(str, ids))}" if ids is not None else f"matching {expr}"
+    if matching is None:
+        return (f"delete the rows of {name!r}{where} {what} (how many cannot be counted: the collection "
+                "is not loaded)")
+    rows = f"{matching:,} row{'s' if matching != 1 else ''}"
+    return f"delete {'up to ' if where else ''}{rows} of {name!r}{where} {what} (this cannot be undone)"
+
+
+def delete(ctx: ShellContext, inv: Invocation) -> Message:
+    session, name, expr, ids = _target(ctx, inv)
+    partition = inv.opt("partition") or ""
+    before = _matching(session, name, expr) if not partition else None
+    session.delete(name, "" if ids is not None else expr, ids, partition)
+    if before is None:
+        return Message(f"deleted the rows of {name} " + (f"with primary key in {ids}" if ids is not None
+                                                          else f"matching {expr}"))
+    return Message(f"deleted {before:,} row{'s' if before != 1 else ''} from {name}")
+
+
+# -- the table -----------------------------------------------------------------------------------------
+
+_COLLECTION = Positional("COLLECTION", Kind.COLLECTION, "a collection (or an alias of one)", required=True)
+
+
+def _write_options(verb: str) -> tuple[Option, ...]:
+    return (
+        Option("--file", f"rows to {verb} from a file: JSON lines, a JSON array, or CSV", Kind.PATH, "PATH"),
+        Option("--partition", f"{verb} into this partition", Kind.PARTITION, "P"),
+        Option("--skip-bad", "go on past bad rows, writing them to PATH.bad (with --file)"),
+        Option("--file-format", "how to read the file (default: from its name, else its first character)",
+               Kind.CHOICE, "FORMAT", choices=FORMATS),
+        Option("--batch", f"rows per request at most (default {BATCH_ROWS}; a request also stays under "
+               f"{BATCH_BYTES // 2**20} MB)", Kind.INTEGER, "N", bounds=(1, 100_000)),
+    )
+
+
+_LOADING_DETAILS = (
+    "Rows are checked against the collection's schema before they are sent; a bad row stops a file "
+    "with its line, field and reason, and the rows before it are in (--skip-bad writes bad lines to "
+    "PATH.bad and goes on). A file is read as it is sent, in batches bounded by rows and bytes, with "
+    "progress on a terminal; Ctrl-C stops before the next batch and says how many rows went in. "
+    "See docs/loading.md."
+)
+
+COMMANDS = (
+    Command(
+        name="insert",
+        summary="Add rows to a collection: a JSON row or array on the line, or a file",
+        handler=insert,
+        positionals=(_COLLECTION, Positional("JSON", Kind.JSON, "a row (a JSON object) or a JSON array of rows")),
+        options=_write_options("insert"),
+        examples=(
+            "insert books '{\"id\": 1, \"title\": \"Dune\", \"year\": 1965, \"vector\": [0.1, 0.2, 0.3, 0.4]}'",
+            "insert books --file docs/data/books.jsonl",
+            "insert books --file books.csv --skip-bad",
+        ),
+        details=_LOADING_DETAILS + " Insert never replaces: a primary key already there gives a second "
+        "row with it (use upsert to replace).",
+    ),
+    Command(
+        name="upsert",
+        summary="Add rows, replacing those whose primary key is already there",
+        handler=upsert,
+        positionals=(_COLLECTION, Positional("JSON", Kind.JSON, "a row (a JSON object) or a JSON array of rows")),
+        options=_write_options("upsert"),
+        examples=(
+            "upsert books '{\"id\": 1, \"title\": \"Dune\", \"year\": 1965, \"vector\": [0.1, 0.2, 0.3, 0.4]}'",
+            "upsert books --file changes.jsonl",
+        ),
+        details=_LOADING_DETAILS,
+    ),
+    Command(
+        name="delete",
+        summary="Delete the rows matching FILTER, or with the primary keys given after --ids",
+        handler=delete,
+        positionals=(_COLLECTION, Positional(
+            "FILTER", Kind.TEXT, "a filter expression (or, with --ids, primary keys)", repeat=True)),
+        options=(
+            Option("--ids", "the words after COLLECTION are primary keys, not a filter"),
+            Option("--partition", "delete only in this partition", Kind.PARTITION, "P"),
+        ),
+        examples=("delete books year < 1950", "delete books --ids 1 2 3", "delete books title like 'Draft%' --yes"),
+        details="Asks first, saying how many rows match (a script must add --yes). Milvus 2.3.5 deletes by "
+        "a filter only in a loaded collection; by primary key always.",
+        destroys=delete_loss,
+    ),
+)
