@@ -16,6 +16,7 @@ from .shell import Runner, Shell
 from .table import CommandTable
 
 if TYPE_CHECKING:
+    from .config import Config
     from .history import ShellHistory
 
 F = TypeVar("F", bound=Callable[..., object])
@@ -40,13 +41,15 @@ def build_shell(
     runner: Runner | None = None,
     on_main_thread: Callable[[F], F] = _same,
     width: int | None = None,
+    config: "Config | None" = None,
 ) -> Shell:
     """A shell over ``registry`` (a new one by default), writing data to ``out`` and the rest to ``err``.
 
     ``history`` is the interactive prompt's history (the ``history`` command reads it).
     ``ask_secret`` and ``confirm`` are how the shell asks a person (None: there is no one to ask, as
     in scripts). ``runner`` runs each handler (the REPL's cancellable worker thread); what a handler
-    calls back for the screen (progress, questions) goes through ``on_main_thread``.
+    calls back for the screen (progress, questions) goes through ``on_main_thread``. ``config`` is
+    the config file as read at start (None: read on first use, from the XDG path in ``environ``).
     """
     environ = os.environ if environ is None else environ
     registry = registry or ConnectionRegistry(timeout=settings.timeout, backend_loader=backend_loader)
@@ -60,5 +63,6 @@ def build_shell(
         confirm=on_main_thread(confirm) if confirm else None,
         environ=environ,
         progress=on_main_thread(renderer.progress),
+        config=config,
     )
     return Shell(ctx, renderer, runner)

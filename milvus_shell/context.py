@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Callable, Mapping
 from .settings import Settings
 
 if TYPE_CHECKING:
+    from .config import Config
     from .history import ShellHistory
     from .metadata import MetadataCache
     from .registry import ConnectionRegistry
@@ -45,6 +46,8 @@ class ShellContext:
     progress: Callable[[str], None] = lambda text: None
     # The interactive session's history (repl.py), for `history` to show what it holds; None in scripts.
     history: "ShellHistory | None" = None
+    # The config file as read at start (profiles, settings); `save` and `forget` replace it.
+    config: "Config | None" = None
 
     def __post_init__(self) -> None:
         if self.metadata is None:

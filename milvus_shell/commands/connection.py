@@ -8,6 +8,7 @@ from ..addresses import DEFAULT_ADDRESS, lite_address, looks_like_address, parse
 from ..connection import ConnectionSettings
 from ..context import ShellContext
 from ..errors import UsageError
+from ..profiles import profile_for, profile_settings, with_secret
 from ..results import Message, Table
 from .spec import Command, Invocation, Kind, Option, Positional
 
@@ -25,6 +26,7 @@ def connect(ctx: ShellContext, inv: Invocation) -> Message:
     registry = ctx.registry
     previous = registry.settings(alias)
     address_text = inv.arg("ADDRESS")
+    profile = None
     if inv.opt("lite") is not None:
         if address_text is not None:
             raise UsageError("give either ADDRESS or --lite DIR, not both")
@@ -33,8 +35,11 @@ def connect(ctx: ShellContext, inv: Invocation) -> Message:
         address = parse_address(address_text)
     elif previous is not None:
         address = previous.address
+    elif (profile := profile_for(ctx, alias)) is not None:  # [connections.ALIAS]: the line overrides it
+        previous = profile_settings(profile, ctx.environ)
+        address = previous.address
     else:
-        address = parse_address(DEFAULT_ADDRESS)
+        address = parse_address(ctx.environ.get("MILVUS_URI") or DEFAULT_ADDRESS)
 
     if registry.is_connected(alias):
         current = registry.settings(alias)
@@ -61,10 +66,12 @@ def connect(ctx: ShellContext, inv: Invocation) -> Message:
         changes["tls"] = True
     if "password" in inv.options:
         changes["password"] = inv.opt("password") or _ask_password(ctx, alias, changes.get("user") or base.user)
-        changes["token"] = ""
+        changes["token"] = changes["secret_source"] = ""
     elif inv.opt("token") is not None:
-        changes["password"] = ""
+        changes["password"] = changes["secret_source"] = ""
     settings = base.with_changes(**changes)
+    if not settings.password and not settings.token and profile is not None:
+        settings = with_secret(settings, profile, ctx.environ, ctx.ask_secret)
     if not settings.password and not settings.token:
         settings = _secrets_from_environment(ctx, settings)
     if settings.password and not settings.user:
@@ -138,11 +145,12 @@ def connections(ctx: ShellContext, inv: Invocation) -> Table | Message:
     if not views:
         return Message("no connections yet; connect [ALIAS] [ADDRESS] makes one")
     rows = [
-        ["*" if v.active else "", v.alias, v.state, v.address, v.user, v.database, v.server_version]
+        ["*" if v.active else "", v.alias, v.state, v.address, v.user, v.database, v.server_version, v.profile]
         for v in views
     ]
     active = next((i for i, v in enumerate(views) if v.active), None)
-    return Table(["", "alias", "state", "address", "user", "database", "server"], rows, active_row=active)
+    return Table(["", "alias", "state", "address", "user", "database", "server", "profile"], rows,
+                 active_row=active)
 
 
 def ping(ctx: ShellContext, inv: Invocation) -> Message:
@@ -186,7 +194,9 @@ COMMANDS = (
         ),
         details=(
             "A lone ADDRESS (it holds ':' or '/' or ends in .db) connects alias 'default'. Without an "
-            "ADDRESS the alias's previous address is used, else localhost:19530; a reconnect keeps the "
+            "ADDRESS the alias's previous address is used, else the config file's profile of that name "
+            "([connections.ALIAS]; options on the line override it), else MILVUS_URI, else "
+            "localhost:19530; a reconnect keeps the "
             "user, secrets and TLS settings given before. When no secret is given, MILVUS_PASSWORD or "
             "MILVUS_TOKEN from the environment is used. A failed connect changes nothing."
         ),
