@@ -37,8 +37,12 @@ def build_argparser() -> argparse.ArgumentParser:
                    help="the config file (default $XDG_CONFIG_HOME/milvus-shell/config.toml)")
     from .setting_table import SETTINGS  # noqa: PLC0415
 
+    from .commands.spec import Kind  # noqa: PLC0415
+    from .settings import FORMATS  # noqa: PLC0415
+
     for spec in SETTINGS:  # one flag per setting; it beats the config file
-        p.add_argument(spec.flag_name, dest=f"setting_{spec.name}", type=_setting_type(spec), default=None,
+        listed = {"choices": FORMATS} if spec.kind is Kind.FORMAT else {"type": _setting_type(spec)}
+        p.add_argument(spec.flag_name, dest=f"setting_{spec.name}", default=None, **listed,
                        metavar=spec.name.upper(),
                        help=f"{spec.help[:1].lower()}{spec.help[1:]}: {spec.value_help} "
                        f"(default {spec.show(spec.default)})")

@@ -43,6 +43,11 @@ def context_config(ctx: Any) -> Config:
     return ctx.config
 
 
+def profile_for(ctx: Any, alias: str) -> Any:
+    """The profile named ``alias`` in the shell's config file (a profiles.Profile), or None."""
+    return context_config(ctx).profile(alias)
+
+
 def load_config(path: Path) -> Config:
     """Read and check the config file at ``path``; never raises for what the file holds."""
     config = Config(path)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import stat
 from dataclasses import dataclass, fields
-from typing import Any, Callable, Mapping
+from typing import Callable, Mapping
 
 from .addresses import DEFAULT_ADDRESS, lite_address, parse_address
 from .connection import ConnectionSettings
@@ -63,13 +63,6 @@ class Profile:
         if key == "password_prompt":
             return "password asked"
         return f"{what} from ${where}" if key.endswith("_env") else f"{what} from file {where}"
-
-
-def profile_for(ctx: Any, alias: str) -> Profile | None:
-    """The profile named ``alias`` in the shell's config file, if there is one."""
-    from .config import context_config  # noqa: PLC0415
-
-    return context_config(ctx).profile(alias)
 
 
 def profile_settings(profile: Profile, environ: Mapping[str, str]) -> ConnectionSettings:

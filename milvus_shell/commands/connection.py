@@ -8,7 +8,8 @@ from ..addresses import DEFAULT_ADDRESS, lite_address, looks_like_address, parse
 from ..connection import ConnectionSettings
 from ..context import ShellContext
 from ..errors import UsageError
-from ..profiles import profile_for, profile_settings, with_secret
+from ..config import profile_for
+from ..profiles import profile_settings, with_secret
 from ..results import Message, Table
 from .spec import Command, Invocation, Kind, Option, Positional
 
