@@ -17,6 +17,7 @@ from .shell import Runner, Shell
 from .table import CommandTable
 
 if TYPE_CHECKING:
+    from .config import Config
     from .history import ShellHistory
 
 F = TypeVar("F", bound=Callable[..., object])
@@ -42,6 +43,7 @@ def build_shell(
     on_main_thread: Callable[[F], F] = _same,
     width: int | None = None,
     status_to_err: bool | None = None,
+    config: "Config | None" = None,
 ) -> Shell:
     """A shell over ``registry`` (a new one by default), writing data to ``out`` and the rest to ``err``.
 
@@ -50,7 +52,8 @@ def build_shell(
     in scripts). ``runner`` runs each handler (the REPL's cancellable worker thread); what a handler
     calls back for the screen (progress, questions) goes through ``on_main_thread``. Status lines
     (connected, loaded, notes) go to ``err`` in scripts so that ``out`` holds data only, unless
-    ``status_to_err`` says otherwise.
+    ``status_to_err`` says otherwise. ``config`` is the config file as read at start (None: read on
+    first use, from the XDG path in ``environ``).
     """
     environ = os.environ if environ is None else environ
     registry = registry or ConnectionRegistry(timeout=settings.timeout, backend_loader=backend_loader)
@@ -68,5 +71,6 @@ def build_shell(
         progress=on_main_thread(renderer.progress),
         show_frame=on_main_thread(renderer.frame),
         pause=on_main_thread(time.sleep),
+        config=config,
     )
     return Shell(ctx, renderer, runner)

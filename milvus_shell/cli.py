@@ -8,9 +8,8 @@ import sys
 from typing import BinaryIO, Callable, Iterable, Iterator, Sequence
 
 from . import __version__
-from .bounds import parse_seconds
-from .errors import UsageError, os_reason
-from .settings import FORMATS, Settings
+from .errors import os_reason
+from .settings import Settings
 from .shell import Shell
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -24,16 +23,29 @@ def build_argparser() -> argparse.ArgumentParser:
         "succeeded, 1 a command failed (or the output could not be written: a closed pipe ends the run "
         "quietly), 2 usage error or an unreadable script.",
     )
-    p.add_argument("address", nargs="?", metavar="ADDRESS", help="connect alias 'default' to ADDRESS first")
+    p.add_argument("address", nargs="?", metavar="ADDRESS|PROFILE",
+                   help="connect alias 'default' to ADDRESS first, or alias PROFILE with the config file's "
+                   "[connections.PROFILE]; in the interactive shell the prompt comes first, the connection "
+                   "right after it")
     p.add_argument("--lite", nargs="?", const="", metavar="DIR",
                    help="start an embedded Milvus Lite on DIR (default: under the user's data directory) "
                    "and connect alias 'local'")
     p.add_argument("-c", "--command", action="append", default=[], metavar="CMD",
                    help="run CMD (';' separates commands) and exit; repeatable")
     p.add_argument("-f", "--file", metavar="FILE", help="run the commands in FILE and exit")
-    p.add_argument("--timeout", type=_positive_float, default=10.0, metavar="SECONDS",
-                   help="timeout for every server call (default 10)")
-    p.add_argument("--format", choices=FORMATS, default="table", help="output format (default table)")
+    p.add_argument("--config", metavar="PATH",
+                   help="the config file (default $XDG_CONFIG_HOME/milvus-shell/config.toml)")
+    from .setting_table import SETTINGS  # noqa: PLC0415
+
+    from .commands.spec import Kind  # noqa: PLC0415
+    from .settings import FORMATS  # noqa: PLC0415
+
+    for spec in SETTINGS:  # one flag per setting; it beats the config file
+        listed = {"choices": FORMATS} if spec.kind is Kind.FORMAT else {"type": _setting_type(spec)}
+        p.add_argument(spec.flag_name, dest=f"setting_{spec.name}", default=None, **listed,
+                       metavar=spec.name.upper(),
+                       help=f"{spec.help[:1].lower()}{spec.help[1:]}: {spec.value_help} "
+                       f"(default {spec.show(spec.default)})")
     p.add_argument("--no-color", action="store_true", help="no colors (NO_COLOR in the environment does the same)")
     p.add_argument("-q", "--quiet", action="store_true",
                    help="in scripts, print only data, warnings and errors (no connected/loaded/... lines)")
@@ -42,11 +54,32 @@ def build_argparser() -> argparse.ArgumentParser:
     return p
 
 
-def _positive_float(text: str) -> float:
-    try:
-        return parse_seconds(text, "--timeout")
-    except UsageError as exc:
-        raise argparse.ArgumentTypeError(exc.message.removeprefix("--timeout ")) from None
+def _setting_type(spec) -> Callable[[str], object]:
+    from .kinds import KindError  # noqa: PLC0415
+
+    def convert(text: str) -> object:
+        try:
+            return spec.parse(text, spec.flag_name)
+        except KindError as exc:
+            raise argparse.ArgumentTypeError(exc.message.removeprefix(spec.flag_name + " ")) from None
+
+    convert.__name__ = spec.name  # argparse names the type in its message
+    return convert
+
+
+def build_settings(args: argparse.Namespace, config_settings: dict, environ, interactive: bool,
+                   stdout_tty: bool) -> Settings:
+    """Defaults, then the config file's [settings], then the flags."""
+    from .setting_table import SETTINGS  # noqa: PLC0415
+
+    settings = Settings(debug=args.debug, interactive=interactive)
+    for spec in SETTINGS:
+        flag = getattr(args, f"setting_{spec.name}", None)
+        value = flag if flag is not None else config_settings.get(spec.name)
+        if value is not None:
+            setattr(settings, spec.name, value)
+    settings.color = settings.color and not args.no_color and "NO_COLOR" not in environ and stdout_tty
+    return settings
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -61,9 +94,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     _warn_of_secrets_in_argv(args)
     script = bool(args.command or args.file) or not sys.stdin.isatty()
-    color = not args.no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
-    settings = Settings(timeout=args.timeout, format=args.format, color=color, debug=args.debug,
-                        interactive=not script, quiet=args.quiet and script)
+    config = _read_config(args)
+    settings = build_settings(args, config.settings, os.environ, not script, sys.stdout.isatty())
+    settings.quiet = args.quiet and script
+    start = _start_line(args, config)
+    if start is None:
+        return EXIT_FAILED
     try:
         script_file = _open_script(args.file) if args.file is not None else None
     except ScriptUnreadable as exc:
@@ -74,11 +110,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not script:
             from . import repl  # noqa: PLC0415 - prompt_toolkit's application stack only when interactive
 
-            return repl.run(settings, lambda shell: _connect_first(shell, args))
+            return repl.run(settings, start.line, config=config, behind_prompt=start.behind_prompt)
         from .app import build_shell  # noqa: PLC0415
 
-        shell = build_shell(settings)
-        if not _connect_first(shell, args):
+        shell = build_shell(settings, config=config)
+        if start.line and not shell.run_line(start.line).ok:  # scripts: connect, then run
             return EXIT_FAILED
         return run_script(shell, _script_lines(args, script_file))
     except ScriptUnreadable as exc:
@@ -118,9 +154,34 @@ def _standard_streams() -> bool:
     return True
 
 
-def _connect_first(shell: Shell, args: argparse.Namespace) -> bool:
-    """Connect as argv asked (ADDRESS or --lite), through the ordinary command path."""
+def _read_config(args: argparse.Namespace):
+    """The config file (--config PATH, else the XDG one); its problems are said on stderr, once."""
+    from pathlib import Path  # noqa: PLC0415
+
+    from .config import config_path, load_config  # noqa: PLC0415
+
+    path = Path(args.config).expanduser() if args.config else config_path(os.environ)
+    config = load_config(path)
+    if args.config and not config.exists and not config.problems:
+        config.problems.append(f"{path}: no such file; using the defaults")
+    for problem in config.problems:
+        print(f"milvus-shell: config: {problem}", file=sys.stderr)
+    return config
+
+
+class StartLine:
+    """The connect argv asks for (ADDRESS, PROFILE or --lite), as a line of the shell."""
+
+    def __init__(self, line: str = "", behind_prompt: bool = True) -> None:
+        self.line = line
+        self.behind_prompt = behind_prompt  # False when it must ask for a password first
+
+
+def _start_line(args: argparse.Namespace, config) -> StartLine | None:
+    """The first line to run; None (after saying why) when argv asks for something impossible."""
     from shlex import quote  # noqa: PLC0415
+
+    from .addresses import looks_like_address  # noqa: PLC0415
 
     if args.lite is not None:
         from .paths import default_lite_dir, private_dir  # noqa: PLC0415
@@ -130,13 +191,16 @@ def _connect_first(shell: Shell, args: argparse.Namespace) -> bool:
             try:
                 private_dir(default_lite_dir().parent)
             except OSError as exc:
-                shell.renderer.error(f"cannot create {default_lite_dir().parent}: "
-                                     f"{(exc.strerror or str(exc)).lower()} (give --lite DIR to use another)")
-                return False
-        return shell.run_line(f"connect local --lite {quote(target)}").ok
+                print(f"error: cannot create {default_lite_dir().parent}: "
+                      f"{(exc.strerror or str(exc)).lower()} (give --lite DIR to use another)", file=sys.stderr)
+                return None
+        return StartLine(f"connect local --lite {quote(target)}")
     if args.address:
-        return shell.run_line(f"connect default {quote(args.address)}").ok
-    return True
+        profile = None if looks_like_address(args.address) else config.profile(args.address)
+        if profile is not None:
+            return StartLine(f"connect {args.address}", behind_prompt=not profile.password_prompt)
+        return StartLine(f"connect default {quote(args.address)}")
+    return StartLine()
 
 
 def _script_lines(args: argparse.Namespace, script_file: BinaryIO | None = None) -> Iterator[tuple[str, str]]:

@@ -160,12 +160,14 @@ def quote_word(text: str, quote: str = "") -> str:
 # -- value sources ----------------------------------------------------------------------------------
 
 def default_sources(
-    registry: "ConnectionRegistry", table: CommandTable, history: Callable[[], Sequence[str]] = tuple
+    registry: "ConnectionRegistry", table: CommandTable, history: Callable[[], Sequence[str]] = tuple,
+    profiles: Callable[[], Mapping[str, Any]] = dict,
 ) -> dict[str, ValueSource]:
-    """The sources that need no server: aliases, addresses, paths, choices, command names, and the
-    fixed vocabularies (formats, on/off). Server names come from the metadata cache's sources."""
+    """The sources that need no server: aliases (and profile names), addresses, paths, choices,
+    command names, and the fixed vocabularies (formats, on/off). Server names come from the metadata
+    cache's sources."""
     return {
-        "aliases": alias_source(registry),
+        "aliases": alias_source(registry, profiles),
         "addresses": address_source(registry, table, history),
         "paths": path_source,
         "choices": choice_source,
@@ -175,15 +177,25 @@ def default_sources(
     }
 
 
-def alias_source(registry: "ConnectionRegistry") -> ValueSource:
-    """Known aliases, connected ones first; only those where the parameter accepts "live" ones."""
+def alias_source(registry: "ConnectionRegistry", profiles: Callable[[], Mapping[str, Any]] = dict) -> ValueSource:
+    """Known aliases, connected ones first; only those where the parameter accepts "live" ones.
+    Where a new alias goes (connect), also the config file's profiles; where a profile goes, only them."""
     def candidates(slot: Slot) -> Iterator[Candidate]:
         given = set(slot.given_for_param())
-        for view in sorted(registry.views(), key=lambda v: not v.connected):
-            if (slot.accepts == "live" and not view.connected) or view.alias in given:
-                continue
-            state = "active" if view.active else view.state
-            yield Candidate(view.alias, f"{state} · {view.address}")
+        seen = set(given)
+        if slot.accepts != "profile":
+            for view in sorted(registry.views(), key=lambda v: not v.connected):
+                if (slot.accepts == "live" and not view.connected) or view.alias in given:
+                    continue
+                state = "active" if view.active else view.state
+                seen.add(view.alias)
+                yield Candidate(view.alias, f"{state} · {view.address}" + (f" · profile {view.profile}"
+                                                                            if view.profile else ""))
+        if slot.accepts in ("new", "profile"):
+            for name, profile in profiles().items():
+                if name not in seen:
+                    where = profile.address or profile.lite or "default address"
+                    yield Candidate(name, f"profile · {where}")
 
     return candidates
 

@@ -23,6 +23,8 @@ class ConnectionSettings:
     key: str = ""
     server_name: str = ""
     timeout: float | None = None  # connect timeout; None means the session's call timeout
+    profile: str = ""  # the config file's [connections.NAME] these came from, if any
+    secret_source: str = ""  # the profile key the secret was read through ("password_env=VAR"), if any
 
     @property
     def secure(self) -> bool:
@@ -53,6 +55,7 @@ class ConnectionView:
     user: str
     database: str
     server_version: str
+    profile: str = ""  # the profile the alias was connected from, if any
 
     @property
     def state(self) -> str:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Callable, Mapping
 from .settings import Settings
 
 if TYPE_CHECKING:
+    from .config import Config
     from .history import ShellHistory
     from .metadata import MetadataCache
     from .results import Result
@@ -54,6 +55,8 @@ class ShellContext:
     # While a command runs: what it would say if Ctrl-C stopped it ("40,000 rows went into books").
     # The handler sets it; the shell asks it (on the main thread) when it reports "cancelled".
     cancel_note: Callable[[], str] | None = None
+    # The config file as read at start (profiles, settings); `save` and `forget` replace it.
+    config: "Config | None" = None
 
     def __post_init__(self) -> None:
         if self.metadata is None:

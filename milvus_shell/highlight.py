@@ -105,8 +105,8 @@ class ShellLexer(Lexer):
             return ActiveAlias
         if value in known:
             return KnownAlias
-        if getattr(word.param, "accepts", "known") == "new":
-            return Name  # a name the command is about to create
+        if getattr(word.param, "accepts", "known") in ("new", "profile"):
+            return Name  # a name the command is about to create, or a profile's
         if at_end and any(a.startswith(value) for a in known):
             return Text
         return UnknownAlias

@@ -174,9 +174,10 @@ class PrivateFileHistory(History):
     has in memory; ``notice`` gives the line to tell the user, once.
     """
 
-    def __init__(self, path: Path, redact: Redact) -> None:
+    def __init__(self, path: Path, redact: Redact, size: int | None = None) -> None:
         super().__init__()
         self.path = path
+        self.size = size  # at most this many entries are loaded (the history_size setting)
         self.redact = redact
         self.problem: str | None = None
         self._told = False
@@ -188,7 +189,8 @@ class PrivateFileHistory(History):
             self.problem = history_problem(path)
 
     def load_history_strings(self) -> Iterable[str]:
-        return reversed(read_entries(self.path))
+        entries = read_entries(self.path)
+        return reversed(entries[max(len(entries) - self.size, 0):] if self.size is not None else entries)
 
     def store_string(self, string: str) -> None:
         if self.problem:
@@ -237,7 +239,7 @@ class ShellHistory(ThreadedHistory):
         super().append_string(clean)
 
 
-def shell_history(environ: Mapping[str, str], table: CommandTable) -> ShellHistory:
+def shell_history(environ: Mapping[str, str], table: CommandTable, size: int | None = None) -> ShellHistory:
     def redact_line(text: str) -> str:
         return redact(text, table)
 
@@ -248,7 +250,7 @@ def shell_history(environ: Mapping[str, str], table: CommandTable) -> ShellHisto
             return False
         return True
 
-    return ShellHistory(PrivateFileHistory(history_path(environ), redact_line), redact_line, parses)
+    return ShellHistory(PrivateFileHistory(history_path(environ), redact_line, size), redact_line, parses)
 
 
 def ask_again_for_masked(text: str, table: CommandTable) -> str:

@@ -166,6 +166,7 @@ class Renderer:
         self.color = color
         self._width = width
         self.use_pager = False
+        self.pager_command = ""  # the `pager` setting's command line; "" means $PAGER, else DEFAULT_PAGER
         self.environ = os.environ if environ is None else environ
         self._progress_shown = False
 
@@ -312,7 +313,7 @@ class Renderer:
         self._emit("".join(held))
 
     def _page(self, held: list[str], rest: Iterator[str]) -> None:
-        command = self.environ.get("PAGER") or DEFAULT_PAGER
+        command = self.pager_command or self.environ.get("PAGER") or DEFAULT_PAGER
         env = dict(self.environ)
         env.setdefault("LESS", "SRXFK")
         self._emit("")

@@ -86,6 +86,7 @@ class ConnectionRegistry:
             user=entry.settings.user,
             database=(live.database if live else entry.settings.effective_database) or "default",
             server_version=live.server_version if live else "",
+            profile=entry.settings.profile,
         )
 
     def session(self, alias: str | None = None) -> tuple[str, "ServerSession"]:

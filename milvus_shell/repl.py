@@ -14,7 +14,7 @@ import os
 import sys
 import threading
 from functools import partial
-from typing import Any, Callable, Mapping, TextIO
+from typing import TYPE_CHECKING, Any, Callable, Mapping, TextIO
 
 from prompt_toolkit import PromptSession
 from prompt_toolkit.application import get_app
@@ -34,8 +34,12 @@ from .registry import ConnectionRegistry
 from .results import Result
 from .settings import Settings
 from .shell import Runner, Shell
+from .startup_connect import StartupConnect
 from .status import ConnectionHealth, Fragments, prompt_fragments
 from .styles import shell_style
+
+if TYPE_CHECKING:
+    from .config import Config
 
 
 def ask_secret(message: str) -> str:
@@ -65,7 +69,8 @@ def completion_sources(shell: Shell, history: History) -> Mapping[str, Any]:
     from .completion import default_sources  # noqa: PLC0415
 
     ctx = shell.ctx
-    sources = default_sources(ctx.registry, ctx.table, history.get_strings)
+    sources = default_sources(ctx.registry, ctx.table, history.get_strings,
+                              lambda: ctx.config.profiles if ctx.config is not None else {})
     extra = getattr(getattr(ctx, "metadata", None), "completion_sources", None)
     if callable(extra):
         sources.update(extra())
@@ -79,11 +84,13 @@ def build_session(
     input: Input | None = None,
     output: Output | None = None,
     equipped: bool = True,
+    connecting: Callable[[], str | None] = lambda: None,
 ) -> PromptSession[str]:
-    """The prompt session; ``equipped=False`` leaves out what ``equip`` adds (for a faster first paint)."""
+    """The prompt session; ``equipped=False`` leaves out what ``equip`` adds (for a faster first paint).
+    ``connecting`` names an alias being connected behind the prompt (shown as such)."""
     ctx = shell.ctx
     session: PromptSession[str] = PromptSession(
-        message=lambda: prompt_fragments(ctx.registry, health),
+        message=lambda: prompt_fragments(ctx.registry, health, connecting(), ctx.settings.prompt),
         complete_in_thread=True,
         complete_while_typing=True,
         history=history,
@@ -100,11 +107,12 @@ def build_session(
     if metadata is not None and hasattr(metadata, "on_change"):
         metadata.on_change = session.app.invalidate  # names arrived, or refreshing ended: redraw
     if equipped:
-        equip(session, shell, history, health)
+        equip(session, shell, history, health, connecting)
     return session
 
 
-def equip(session: PromptSession[str], shell: Shell, history: History, health: ConnectionHealth) -> None:
+def equip(session: PromptSession[str], shell: Shell, history: History, health: ConnectionHealth,
+          connecting: Callable[[], str | None] = lambda: None) -> None:
     """Attach completion, highlighting, secret masking, suggestions from history and the toolbar."""
     from prompt_toolkit.auto_suggest import ThreadedAutoSuggest  # noqa: PLC0415
     from prompt_toolkit.lexers import PygmentsLexer, SyncFromStart  # noqa: PLC0415
@@ -121,10 +129,14 @@ def equip(session: PromptSession[str], shell: Shell, history: History, health: C
         return [("class:bottom-toolbar.refreshing", "· refreshing names ")] if getattr(
             metadata, "refreshing", False) else []
 
+    def pending() -> Fragments:
+        alias = connecting()
+        return [("class:bottom-toolbar.refreshing", f"· connecting {alias}… ")] if alias else []
+
     def toolbar() -> Fragments:
         text = session.default_buffer.document.text_before_cursor
         width = get_app().output.get_size().columns
-        return toolbar_fragments(registry, health, table, text, width, extra=(refreshing,))
+        return toolbar_fragments(registry, health, table, text, width, extra=(pending, refreshing))
 
     session.completer = ShellCompleter(table, completion_sources(shell, history))
     session.lexer = PygmentsLexer(partial(ShellLexer, table, registry), syntax_sync=SyncFromStart())
@@ -135,9 +147,10 @@ def equip(session: PromptSession[str], shell: Shell, history: History, health: C
 
 
 def after_first_paint(session: PromptSession[str], shell: Shell, history: History,
-                      health: ConnectionHealth) -> Callable[[], None]:
+                      health: ConnectionHealth, starting: "StartupConnect | None" = None) -> Callable[[], None]:
     """A ``pre_run`` for the first prompt: once it is on screen, equip the session and import pymilvus
-    on a thread (so the first command does not wait ~0.6 s for it)."""
+    on a thread (so the first command does not wait ~0.6 s for it), and start the connection asked
+    for on the command line, if any."""
     def load_backend() -> None:
         try:
             importlib.import_module("milvus_shell.backend")
@@ -145,6 +158,10 @@ def after_first_paint(session: PromptSession[str], shell: Shell, history: Histor
             pass
 
     def then() -> None:
+        if starting is not None:
+            starting.start()  # it imports pymilvus itself
+            equip(session, shell, history, health, starting.connecting)
+            return
         equip(session, shell, history, health)
         threading.Thread(target=load_backend, name="warm-backend", daemon=True).start()
 
@@ -171,7 +188,8 @@ def tracked(runner: CancellableRunner, health: ConnectionHealth, registry: Conne
 
 
 def interactive_shell(settings: Settings, environ: Mapping[str, str] | None = None,
-                      out: TextIO | None = None, err: TextIO | None = None) -> tuple[Shell, ConnectionHealth]:
+                      out: TextIO | None = None, err: TextIO | None = None,
+                      config: "Config | None" = None) -> tuple[Shell, ConnectionHealth]:
     """The shell the prompt drives: handlers on a cancellable worker thread, questions and progress
     drawn by the main thread, a history file that never holds a secret, aliases that stop answering
     noticed."""
@@ -183,8 +201,9 @@ def interactive_shell(settings: Settings, environ: Mapping[str, str] | None = No
     # A command abandoned by Ctrl-C gets Cancelled at its next progress report (a long `load` polls)
     # instead of drawing over the prompt: on_main_thread refuses a worker that was abandoned.
     shell = build_shell(settings, out=out, err=err, environ=environ, registry=registry, table=table,
-                        history=shell_history(environ, table), runner=tracked(runner, health, registry),
-                        ask_secret=ask_secret, confirm=confirm_at_terminal, on_main_thread=runner.on_main_thread)
+                        history=shell_history(environ, table, settings.history_size),
+                        runner=tracked(runner, health, registry), ask_secret=ask_secret,
+                        confirm=confirm_at_terminal, on_main_thread=runner.on_main_thread, config=config)
     return shell, health
 
 
@@ -196,22 +215,35 @@ def tell_once(shell: Shell, history: ShellHistory) -> None:
         shell.renderer.err.flush()
 
 
-def run(settings: Settings, before_first_prompt: Callable[[Shell], bool]) -> int:
-    shell, health = interactive_shell(settings)
+def run(settings: Settings, first_line: str = "", config: "Config | None" = None,
+        behind_prompt: bool = True) -> int:
+    """The interactive shell. ``first_line`` (a connect from the command line) is run behind the first
+    prompt, or before it when ``behind_prompt`` is False (it has to ask for a password)."""
+    shell, health = interactive_shell(settings, config=config)
     ctx = shell.ctx
+    starting = None
     try:
-        before_first_prompt(shell)
+        if first_line and not behind_prompt:
+            shell.run_line(first_line)
+        elif first_line:
+            starting = StartupConnect(shell, first_line, first_line.split()[1])
         history = ctx.history
         tell_once(shell, history)
-        session = build_session(shell, history, health, equipped=False)
-        return _loop(shell, session, after_first_paint(session, shell, history, health))
+        session = build_session(shell, history, health, equipped=False,
+                                connecting=starting.connecting if starting else lambda: None)
+        if starting is not None:
+            starting.app = session.app
+        return _loop(shell, session, after_first_paint(session, shell, history, health, starting), starting)
     finally:
         health.close()
         ctx.registry.close()
 
 
-def _loop(shell: Shell, session: PromptSession[str], first: Callable[[], None] | None) -> int:
+def _loop(shell: Shell, session: PromptSession[str], first: Callable[[], None] | None,
+          starting: StartupConnect | None = None) -> int:
     while True:
+        if starting is not None:
+            starting.flush()  # the start's connection came while a command ran: say so now
         try:
             text = session.prompt(pre_run=first)
         except KeyboardInterrupt:
@@ -224,6 +256,8 @@ def _loop(shell: Shell, session: PromptSession[str], first: Callable[[], None] |
         if not text.strip():
             continue
         try:
+            if starting is not None:
+                starting.wait()  # a command typed while the start's connection is made waits for it
             outcome = shell.run_line(ask_again_for_masked(text, shell.ctx.table))
         except KeyboardInterrupt:  # between two commands of a line, or while printing
             shell.renderer.cancelled("", shell.cancelled())

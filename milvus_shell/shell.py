@@ -98,7 +98,8 @@ class Shell:
         if self.ctx.settings.interactive:
             self.ctx.metadata.sync()
         fmt = inv.opt("format") or self.ctx.settings.format
-        self.renderer.use_pager = self.ctx.settings.interactive and self.ctx.settings.pager
+        self.renderer.use_pager = self.ctx.settings.interactive and self.ctx.settings.paging
+        self.renderer.pager_command = self.ctx.settings.pager_command
         self.renderer.render(result, fmt)  # a StreamTable still talks to the server while rendering
         return fmt
 

@@ -101,12 +101,21 @@ def short_where(address: str, database: str) -> str:
     return where
 
 
-def prompt_fragments(registry: "ConnectionRegistry", health: ConnectionHealth) -> Fragments:
-    """``milvus ALIAS@where> `` with the alias in the active-alias style, or ``milvus (not connected)> ``."""
+def prompt_fragments(registry: "ConnectionRegistry", health: ConnectionHealth,
+                     connecting: str | None = None, template: str = "") -> Fragments:
+    """``milvus ALIAS@where> `` with the alias in the active-alias style, ``milvus ALIAS (connecting)> ``
+    while the start's connection is made, or ``milvus (not connected)> ``. ``template`` (the prompt
+    setting, with {alias} {host} {db}) replaces the first form."""
+    if connecting:
+        return [("class:prompt.program", "milvus "), ("class:prompt.alias", connecting),
+                ("class:prompt.lost", " (connecting)"), ("", "> ")]
     active = registry.active
     view = registry.view(active) if active else None
     if view is None:
         return [("class:prompt.idle", "milvus (not connected)"), ("", "> ")]
+    if template:
+        return templated(template, view.alias, short_where(view.address, ""), view.database,
+                         health.is_lost(view.alias))
     fragments = [
         ("class:prompt.program", "milvus "),
         ("class:prompt.alias", view.alias),
@@ -117,6 +126,32 @@ def prompt_fragments(registry: "ConnectionRegistry", health: ConnectionHealth) -
     return fragments + [("", "> ")]
 
 
+def templated(template: str, alias: str, host: str, db: str, lost: bool) -> Fragments:
+    """The prompt setting's template filled in; an unknown {field} or a stray brace stays as typed."""
+    import string  # noqa: PLC0415
+
+    values = {"alias": ("class:prompt.alias", alias), "host": ("class:prompt.where", host),
+              "db": ("class:prompt.where", db or "default")}
+    fragments: Fragments = []
+    try:
+        parts = list(string.Formatter().parse(template))
+    except ValueError:
+        return [("class:prompt.program", template)]
+    for literal, name, spec, conversion in parts:
+        if literal:
+            fragments.append(("class:prompt.program", literal))
+        if name is None:
+            continue
+        if name in values:
+            fragments.append(values[name])
+        else:
+            fragments.append(("class:prompt.program", "{" + name + (f"!{conversion}" if conversion else "")
+                              + (f":{spec}" if spec else "") + "}"))
+    if lost:
+        fragments.append(("class:prompt.lost", "(lost) "))
+    return fragments
+
+
 def state_fragments(registry: "ConnectionRegistry", health: ConnectionHealth) -> Fragments:
     live = len(registry.aliases(connected_only=True))
     count = f"{live} live alias{'es' if live != 1 else ''}"
@@ -125,7 +160,9 @@ def state_fragments(registry: "ConnectionRegistry", health: ConnectionHealth) ->
         return [("class:bottom-toolbar.state", f" not connected · {count} ")]
     if health.is_lost(active):
         return [("class:bottom-toolbar.state.lost", f" {active}: lost (no answer) "), ("", f"· {count} ")]
-    return [("class:bottom-toolbar.state.connected", f" {active}: connected · {count} ")]
+    view = registry.view(active)
+    profile = f" (profile {view.profile})" if view is not None and view.profile else ""
+    return [("class:bottom-toolbar.state.connected", f" {active}: connected{profile} · {count} ")]
 
 
 def syntax_fragments(text: str, table: CommandTable, width: int) -> Fragments:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from ..addresses import DEFAULT_ADDRESS, DEFAULT_PORT, Address, lite_address, looks_like_address, parse_address
 from ..connection import ConnectionSettings
 from ..context import ShellContext
+from ..config import profile_for
 from ..errors import ParseError, UsageError
 from ..parser import SECRET_MASK
+from ..profiles import profile_settings, with_secret
 from ..results import Message, Table
 from ..tokens import Token
 from .spec import FORMAT_OPTION, Command, Invocation, Kind, Option, Positional
@@ -50,7 +52,10 @@ def connect(ctx: ShellContext, inv: Invocation) -> Message:
     alias = inv.arg("ALIAS", "default")
     registry = ctx.registry
     previous = registry.settings(alias)
-    address = _address(inv, previous)
+    profile = None
+    if previous is None and not _names_a_place(inv) and (profile := profile_for(ctx, alias)) is not None:
+        previous = profile_settings(profile, ctx.environ)  # [connections.ALIAS]: the line overrides it
+    address = _address(inv, previous, ctx.environ)
     if "password" in inv.options and inv.opt("token") is not None:
         raise UsageError("give --password or --token, not both")
     # Reconnecting to the same place keeps what was given before; a new address starts afresh.
@@ -66,11 +71,13 @@ def connect(ctx: ShellContext, inv: Invocation) -> Message:
     user = changes.get("user") or base.user
     if "password" in inv.options:
         changes["password"] = _secret(ctx, alias, "password", inv.opt("password"), previous, user)
-        changes["token"] = ""
+        changes["token"] = changes["secret_source"] = ""
     elif inv.opt("token") is not None:
         changes["token"] = _secret(ctx, alias, "token", inv.opt("token"), previous, user)
-        changes["password"] = ""
+        changes["password"] = changes["secret_source"] = ""
     settings = base.with_changes(**changes)
+    if not settings.password and not settings.token and profile is not None:
+        settings = with_secret(settings, profile, ctx.environ, ctx.ask_secret)
     if not settings.password and not settings.token:
         settings = _secrets_from_environment(ctx, settings)
     if settings.password and not settings.user:
@@ -91,9 +98,14 @@ def connect(ctx: ShellContext, inv: Invocation) -> Message:
     return Message(said)
 
 
-def _address(inv: Invocation, previous: ConnectionSettings | None) -> Address:
+def _names_a_place(inv: Invocation) -> bool:
+    return any(v is not None for v in (inv.arg("ADDRESS"), inv.opt("uri"), inv.opt("host"), inv.opt("port"),
+                                       inv.opt("lite")))
+
+
+def _address(inv: Invocation, previous: ConnectionSettings | None, environ: Mapping[str, str]) -> Address:
     """The one place the line names: ADDRESS, --uri, --host/--port or --lite; else the alias's
-    previous address, else localhost:19530."""
+    previous address (or its profile's), else MILVUS_URI, else localhost:19530."""
     given = [name for name, value in (("ADDRESS", inv.arg("ADDRESS")), ("--uri", inv.opt("uri")),
                                       ("--host/--port", inv.opt("host") or inv.opt("port")),
                                       ("--lite", inv.opt("lite"))) if value is not None]
@@ -109,7 +121,7 @@ def _address(inv: Invocation, previous: ConnectionSettings | None) -> Address:
         host = inv.opt("host") or (previous.address.host if previous and previous.address.host else "localhost")
         host = f"[{host}]" if ":" in host and not host.startswith("[") else host
         return parse_address(f"{host}:{inv.opt('port') or DEFAULT_PORT}")
-    return previous.address if previous is not None else parse_address(DEFAULT_ADDRESS)
+    return previous.address if previous is not None else parse_address(environ.get("MILVUS_URI") or DEFAULT_ADDRESS)
 
 
 def _secret(ctx: ShellContext, alias: str, kind: str, given: str | None, previous: ConnectionSettings | None,
@@ -196,11 +208,12 @@ def connections(ctx: ShellContext, inv: Invocation) -> Table | Message:
     if not views:
         return Message("no connections yet; connect [ALIAS] [ADDRESS] makes one")
     rows = [
-        ["*" if v.active else "", v.alias, v.state, v.address, v.user, v.database, v.server_version]
+        ["*" if v.active else "", v.alias, v.state, v.address, v.user, v.database, v.server_version, v.profile]
         for v in views
     ]
     active = next((i for i, v in enumerate(views) if v.active), None)
-    return Table(["", "alias", "state", "address", "user", "database", "server"], rows, active_row=active)
+    return Table(["", "alias", "state", "address", "user", "database", "server", "profile"], rows,
+                 active_row=active)
 
 
 def ping(ctx: ShellContext, inv: Invocation) -> Message:
@@ -249,12 +262,13 @@ COMMANDS = (
         details=(
             "A lone ADDRESS (it holds ':' or '/' or ends in .db) connects alias 'default'; --uri, or "
             "--host and --port, say the same as pymilvus's keywords. Without any, the alias's previous "
-            "address is used, else localhost:19530; a reconnect keeps the user, secrets and TLS settings "
-            "given before. Connecting an alias that is already connected, with other settings (address, "
-            "user, database, ...), opens a new session and swaps it in once it works. A secret masked "
-            "as *** (a line recalled from history) is never sent: the alias's own secret is used, or "
-            "asked for. When no secret is given, MILVUS_PASSWORD or MILVUS_TOKEN from the environment is "
-            "used. A failed connect changes nothing."
+            "address is used, else the config file's profile of that name ([connections.ALIAS]; options "
+            "on the line override it), else MILVUS_URI, else localhost:19530; a reconnect keeps the user, "
+            "secrets and TLS settings given before. Connecting an alias that is already connected, with "
+            "other settings (address, user, database, ...), opens a new session and swaps it in once it "
+            "works. A secret masked as *** (a line recalled from history) is never sent: the alias's own "
+            "secret is used, or asked for. When no secret is given, MILVUS_PASSWORD or MILVUS_TOKEN from "
+            "the environment is used. A failed connect changes nothing."
         ),
         rebind=_alias_or_address,
         precheck=_python_keyword_form,

@@ -1,68 +1,72 @@
-"""set: show or change the session's settings (output format, timing, pager)."""
+"""set: show the session's settings, or change one (`set NAME VALUE`, one command per setting of
+milvus_shell/setting_table.py)."""
 
 from __future__ import annotations
 
 from ..context import ShellContext
 from ..results import Message, Table
-from .spec import FORMAT_OPTION, Command, Invocation, Kind, Positional
+from ..setting_table import BY_NAME, SETTINGS, SettingDef, shown
+from .spec import FORMAT_OPTION, Command, Invocation
+
 
 def show_settings(ctx: ShellContext, inv: Invocation) -> Table:
-    s = ctx.settings
-    return Table(["setting", "value"], [
-        ["format", s.format],
-        ["timing", "on" if s.timing else "off"],
-        ["pager", "on" if s.pager else "off"],
-        ["timeout", f"{s.timeout:g} s"],
-    ])
+    return Table(["setting", "value"], [[s.name, shown(ctx.settings, s.name)] for s in SETTINGS])
 
 
-def set_format(ctx: ShellContext, inv: Invocation) -> Message:
-    fmt = inv.arg("FORMAT")
-    ctx.settings.format = fmt
-    return Message(f"output format: {fmt}")
+def set_value(ctx: ShellContext, inv: Invocation) -> Message:
+    name = inv.command.words[1]
+    value = inv.arg("VALUE")
+    setattr(ctx.settings, name, value)
+    if name == "format":
+        return Message(f"output format: {value}")
+    if name == "timeout":
+        ctx.registry.timeout = value
+    if name == "color":
+        ctx.settings.color = value and "NO_COLOR" not in ctx.environ
+    if name == "history_size":
+        return Message(f"history_size {value}: takes effect at the next start")
+    if name == "prompt":
+        return Message(f"prompt {value!r}" if value else "prompt: the built-in one")
+    return Message(f"{name} {shown(ctx.settings, name)}")
 
 
-def set_timing(ctx: ShellContext, inv: Invocation) -> Message:
-    ctx.settings.timing = inv.arg("VALUE")
-    return Message(f"timing {'on' if ctx.settings.timing else 'off'}")
+def _set_command(spec: SettingDef) -> Command:
+    examples = {
+        "format": ("set format vertical", "set format json"),
+        "timeout": ("set timeout 30",),
+        "pager": ("set pager off", "set pager 'less -SR'"),
+        "history_size": ("set history_size 50000",),
+        "color": ("set color off",),
+        "prompt": ("set prompt '{alias}@{host}/{db}> '",),
+        "timing": ("set timing on",),
+    }.get(spec.name, ())
+    return Command(
+        name=f"set {spec.name}",
+        summary=spec.help,
+        handler=set_value,
+        positionals=(spec.param(),),
+        examples=examples,
+        details=f"In the config file: [settings] {spec.name}; at start: {spec.flag_name}."
+        if spec.flag else f"In the config file: [settings] {spec.name}.",
+    )
 
 
-def set_pager(ctx: ShellContext, inv: Invocation) -> Message:
-    ctx.settings.pager = inv.arg("VALUE")
-    return Message(f"pager {'on' if ctx.settings.pager else 'off'}")
+def _settings_list() -> str:
+    return "Settings: " + "; ".join(f"{s.name} ({s.value_help}, default {s.show(s.default)!s})"
+                                    for s in SETTINGS) + ". "
 
-
-_SWITCH = Positional("VALUE", Kind.SWITCH, "on or off", required=True)
 
 COMMANDS = (
     Command(
         name="set",
-        summary="Show the session's settings",
+        summary="Show the session's settings; set NAME VALUE changes one",
         handler=show_settings,
         options=(FORMAT_OPTION,),
-        examples=("set",),
+        examples=("set", "set timeout 30"),
+        details=_settings_list() + "The config file's [settings] table gives them at start (see "
+        "docs/config.md); flags on the command line beat the file.",
     ),
-    Command(
-        name="set format",
-        summary="Output format for the rest of the session: table, vertical, json or csv",
-        handler=set_format,
-        positionals=(Positional("FORMAT", Kind.FORMAT, "table, vertical, json or csv", required=True),),
-        examples=("set format vertical", "set format json"),
-        details="A command's own --format beats it for that command.",
-    ),
-    Command(
-        name="set timing",
-        summary="Say how long each command took (on) or not (off)",
-        handler=set_timing,
-        positionals=(_SWITCH,),
-        examples=("set timing on",),
-    ),
-    Command(
-        name="set pager",
-        summary="Send output taller than the screen through a pager (on, the default) or not (off)",
-        handler=set_pager,
-        positionals=(_SWITCH,),
-        examples=("set pager off",),
-        details="The pager is $PAGER, else less -SRXFK; it is only used in the interactive shell.",
-    ),
+    *(_set_command(s) for s in SETTINGS),
 )
+
+assert set(BY_NAME) == {c.name.split()[1] for c in COMMANDS[1:]}

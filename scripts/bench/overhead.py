@@ -14,10 +14,9 @@ from typing import Callable
 from .common.procs import timed_run
 from .common.report import Report, log, verdict
 from .common.servers import Servers, create_small, pymilvus_client, quiet_pymilvus
-from .common.shells import SHELL_PROMPT, interactive_shell, run_ok, script_shell, shell_argv, wait_metadata
+from .common.shells import interactive_shell, run_ok, script_shell, shell_argv, wait_metadata
 from .common.stats import Stat, fmt_seconds, spread
 from .common.term import terminal_env
-from .startup import measure_startup
 
 
 def run(report: Report, args: argparse.Namespace, servers: Servers, cache: Path) -> None:
@@ -56,12 +55,7 @@ def run(report: Report, args: argparse.Namespace, servers: Servers, cache: Path)
                 wall, _, _ = timed_run(shell_argv() + ["-c", f"connect {address}"], env=terminal_env(Path(home)))
             cold.add(wall)
         report.row("`milvus-shell -c 'connect ADDRESS'`: whole process (imports pymilvus)", spread(cold, fmt_seconds))
-        with_address = measure_startup(shell_argv() + [address], SHELL_PROMPT, max(3, args.runs // 2), settle=False)
-        if with_address.first_prompt:
-            report.row("First prompt when started with an ADDRESS (connects before the prompt, so pymilvus is "
-                       "imported first)", spread(with_address.first_prompt, fmt_seconds))
-        for e in with_address.errors:
-            report.note(f"milvus-shell ADDRESS startup failed: {e}")
+        # The first prompt when started with an ADDRESS or a profile is timed in the startup section.
 
         # per-command overhead: ping through the shell vs. the same two calls made directly
         run_ok(shell, "use warm")

@@ -1,6 +1,8 @@
 """Startup: process start to the first prompt on screen in a pseudo-terminal, and peak memory then and
-once the background warm-up has finished; the same for milvus_cli, a bare prompt_toolkit prompt and
-the shell with a big history file. Also an import profile of the interactive start."""
+once the background warm-up has finished; the same for milvus_cli, a bare prompt_toolkit prompt, the
+shell with a big history file, and the shell started with an ADDRESS or a profile (the connection is
+made behind the prompt: also timed until its result is on screen). Also an import profile of the
+interactive start."""
 
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
 @dataclass
 class Startup:
     first_prompt: Stat = field(default_factory=Stat)
+    connected: Stat = field(default_factory=Stat)  # process start -> the start's connection reported
     hwm_at_prompt: Stat = field(default_factory=Stat)
     hwm_after: Stat = field(default_factory=Stat)
     errors: list[str] = field(default_factory=list)
@@ -42,6 +45,7 @@ class Program:
     settle: bool = True  # also read peak memory once the program has gone quiet
     prepare_home: Callable[[Path], None] | None = None
     timeout: float = 60.0
+    then: str | None = None  # a pattern that comes after the prompt (the connection made behind it)
 
 
 def measure_startups(programs: list[Program], runs: int) -> dict[str, Startup]:
@@ -64,6 +68,7 @@ def startup_once(program: Program, result: Startup, record: bool) -> None:
         try:
             seen = term.wait(program.prompt, program.timeout)
             at_prompt = proc_status(term.pid)  # read at once: before the warm-up has gone far
+            then = term.wait(program.then, program.timeout) if program.then else None
             after = wait_until_settled(term.pid) if program.settle else {}
         except (TimeoutError, EOFError) as exc:
             result.errors.append(str(exc))
@@ -73,6 +78,8 @@ def startup_once(program: Program, result: Startup, record: bool) -> None:
     if not record:
         return
     result.first_prompt.add(seen - term.started)
+    if then is not None:
+        result.connected.add(then - term.started)
     result.hwm_at_prompt.add(at_prompt.get("VmHWM", 0))
     if after:
         result.hwm_after.add(after.get("VmHWM", 0))
@@ -117,8 +124,10 @@ def run(report: Report, args: argparse.Namespace, servers: "Servers", cache: Pat
     programs.append(Program("floor", floor_argv(), FLOOR_PROMPT, settle=False))
     programs.append(Program("history", shell_argv(), SHELL_PROMPT, settle=False,
                             prepare_home=lambda home: write_history(history_path(home), args.history)))
-    log(f"startup: {', '.join(p.name for p in programs)}, {runs} rounds (round-robin)")
-    results = measure_startups(programs, runs)
+    with servers.lite(Path(tempfile.mkdtemp(prefix="bench-startup-lite-"))) as server:
+        programs += connecting_programs(server.address)
+        log(f"startup: {', '.join(p.name for p in programs)}, {runs} rounds (round-robin)")
+        results = measure_startups(programs, runs)
     shell, floor, with_history = results["shell"], results["floor"], results["history"]
     cli = results.get("cli")
     if cli is not None and not cli.first_prompt:
@@ -147,11 +156,44 @@ def run(report: Report, args: argparse.Namespace, servers: "Servers", cache: Pat
         med = with_history.first_prompt.median
         report.row(f"First prompt with a {args.history:,}-entry history file", spread(with_history.first_prompt, fmt_seconds),
                    budget="≤ 0.25 s", verdict=verdict(med <= 0.25, f"{fmt_seconds(med)}"))
+    connecting_rows(report, results, shell)
     report.row("Peak RSS (VmHWM) at the first prompt", spread(shell.hwm_at_prompt, fmt_mb),
                spread(cli.hwm_at_prompt, fmt_mb) if cli else "–")
     report.row("Peak RSS once warm-up is done (pymilvus imported in the background)",
                spread(shell.hwm_after, fmt_mb), spread(cli.hwm_after, fmt_mb) if cli else "–")
     import_profile(report)
+
+
+CONNECTED = r"connected \w+ -> "
+
+
+def connecting_programs(address: str) -> list[Program]:
+    """The shell started with an ADDRESS and with a profile of the config file, both on a Milvus Lite
+    server: the first prompt, then the connect's result printed above it."""
+    def profile_home(home: Path) -> None:
+        folder = home / ".config" / "milvus-shell"
+        folder.mkdir(parents=True)
+        (folder / "config.toml").write_text(f'[connections.bench]\naddress = "{address}"\n')
+
+    return [Program("address", shell_argv() + [address], SHELL_PROMPT, settle=False, then=CONNECTED),
+            Program("profile", shell_argv() + ["bench"], SHELL_PROMPT, settle=False, then=CONNECTED,
+                    prepare_home=profile_home)]
+
+
+def connecting_rows(report: Report, results: dict[str, Startup], bare: Startup) -> None:
+    for name, label in (("address", "`milvus-shell ADDRESS`"), ("profile", "`milvus-shell PROFILE` (config file)")):
+        result = results.get(name)
+        if result is None or not result.first_prompt:
+            report.row(f"First prompt, started with {label}", "did not start", budget="≤ 1.5× a bare start",
+                       verdict="**FAILED**")
+            continue
+        ratio = result.first_prompt.median / bare.first_prompt.median
+        report.row(f"First prompt, started with {label} on a Milvus Lite server (the connection is made "
+                   "behind the prompt)", spread(result.first_prompt, fmt_seconds), budget="≤ 1.5× a bare start",
+                   verdict=verdict(ratio <= 1.5, f"{ratio:.2f}× the bare start"))
+        if result.connected:
+            report.row(f"… then its connection reported above the prompt (process start → `connected …`)",
+                       spread(result.connected, fmt_seconds))
 
 
 def import_profile(report: Report) -> None:

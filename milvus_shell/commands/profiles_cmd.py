@@ -1,0 +1,112 @@
+"""save, profiles, forget: connection profiles kept in the config file ([connections.NAME])."""
+
+from __future__ import annotations
+
+from ..config import Config, context_config, load_config
+from ..context import ShellContext
+from ..errors import UsageError
+from ..results import Message, Table
+from .spec import FORMAT_OPTION, Command, Invocation, Kind, Option, Positional
+
+
+def save(ctx: ShellContext, inv: Invocation) -> Message:
+    from ..config_file import read_own, with_profile, write_own  # noqa: PLC0415
+    from ..profiles import profile_from_settings  # noqa: PLC0415
+
+    alias = inv.arg("ALIAS")
+    settings = ctx.registry.settings(alias)
+    if settings is None:
+        raise ctx.registry.unknown_alias(alias)
+    name = inv.opt("as") or alias
+    profile, left_out = profile_from_settings(name, settings)
+    path = context_config(ctx).path
+    text, mode = read_own(path)
+    new_text, existed = with_profile(text, name, profile.keys())
+    write_own(path, new_text, mode)
+    ctx.config = load_config(path)
+    said = f"{'updated' if existed else 'saved'} profile {name} in {path}"
+    if mode is None:
+        said += " (a new file, mode 0600)"
+    said += f"; connect {name} uses it"
+    return Message(said + (f"\nnote: {left_out}" if left_out else ""))
+
+
+def profiles(ctx: ShellContext, inv: Invocation) -> Table | Message:
+    config = context_config(ctx)
+    if not config.profiles:
+        where = config.path if config.exists else f"{config.path} (no such file yet)"
+        return Message(f"no profiles in {where}; save ALIAS writes one")
+    in_use: dict[str, list[str]] = {}
+    for view in ctx.registry.views():
+        if view.profile:
+            in_use.setdefault(view.profile, []).append(view.alias)
+    rows = []
+    for name, p in config.profiles.items():
+        where = p.address or (f"lite {p.lite}" if p.lite else "(MILVUS_URI, else localhost:19530)")
+        tls = "yes" if p.tls or p.ca or p.cert or where.startswith("https://") else ""
+        rows.append([name, where, p.user, p.db, p.describe_secret(), tls, ", ".join(in_use.get(name, []))])
+    return Table(["profile", "address", "user", "database", "secret", "tls", "aliases"], rows,
+                 footer=f"({len(rows)} profile{'s' if len(rows) != 1 else ''}, from {config.path})")
+
+
+def _forget_loss(ctx: ShellContext, inv: Invocation) -> str:
+    name = inv.arg("NAME")
+    config = context_config(ctx)
+    if name not in config.profiles:
+        raise _no_profile(config, name)
+    return f"remove profile {name} from {config.path}"
+
+
+def _no_profile(config: Config, name: str) -> UsageError:
+    known = ", ".join(config.profiles) or "none"
+    return UsageError(f"no profile {name!r} in {config.path}", f"profiles: {known}")
+
+
+def forget(ctx: ShellContext, inv: Invocation) -> Message:
+    from ..config_file import read_own, without_profile, write_own  # noqa: PLC0415
+
+    name = inv.arg("NAME")
+    config = context_config(ctx)
+    text, mode = read_own(config.path)
+    new_text = without_profile(text, name) if mode is not None else None
+    if new_text is None:
+        raise _no_profile(config, name)
+    write_own(config.path, new_text, mode)
+    ctx.config = load_config(config.path)
+    return Message(f"removed profile {name} from {config.path}; connected aliases stay connected")
+
+
+COMMANDS = (
+    Command(
+        name="save",
+        summary="Save an alias's connection settings as a profile in the config file",
+        handler=save,
+        positionals=(Positional("ALIAS", Kind.ALIAS, "a known alias", required=True),),
+        options=(Option("--as", "the profile's name (default: the alias)", Kind.ALIAS, "NAME"),),
+        examples=("save prod", "save default --as staging"),
+        details=(
+            "Adds or updates [connections.NAME] in the config file ($XDG_CONFIG_HOME/milvus-shell/"
+            "config.toml, or --config), keeping its comments, order and other entries. A password or "
+            "token is never written: one that came from a profile's password_env/password_file/"
+            "token_env/token_file keeps that source; one typed by hand is left out, and save says how "
+            "to add a password_env. A file the shell creates has mode 0600 in a 0700 folder; a "
+            "symbolic link or another user's file is refused."
+        ),
+    ),
+    Command(
+        name="profiles",
+        summary="List the connection profiles of the config file (never a secret: only where it comes from)",
+        handler=profiles,
+        options=(FORMAT_OPTION,),
+        examples=("profiles", "profiles --format json"),
+    ),
+    Command(
+        name="forget",
+        summary="Remove a profile from the config file",
+        handler=forget,
+        positionals=(Positional("NAME", Kind.ALIAS, "a profile's name", required=True, accepts="profile"),),
+        examples=("forget staging", "forget staging --yes"),
+        details="Only the [connections.NAME] table is removed; the rest of the file stays as it is.",
+        destroys=_forget_loss,
+    ),
+)
