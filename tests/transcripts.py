@@ -1,6 +1,6 @@
 """Executable transcripts: the sessions printed in the docs, read back and run against Milvus Lite.
 
-The convention (docs/interactive.md, "Transcripts in these docs", says it for readers):
+The convention (README.md, "Transcripts in the docs", says it for writers):
 
 - A fenced block whose info string is ``milvus-session`` is a transcript. Each line that starts with
   the prompt (``milvus ALIAS@WHERE> `` or ``milvus (not connected)> ``) is a command; the lines after
@@ -27,7 +27,7 @@ from pathlib import Path
 
 PROMPT = re.compile(r"^(milvus (?:\(not connected\)|\S+?))(?: \(lost\))?> ?(.*)$")
 START = re.compile(r"^\$ milvus-shell(?: (.*))?$")
-FENCE = re.compile(r"^```(\S*)(?:[ \t]+(.*))?$")
+FENCE = re.compile(r"^( *)```(\S*)(?:[ \t]+(.*))?$")  # indented inside a list item too
 SESSION, SETUP = "milvus-session", "milvus-setup"
 
 DOC_ADDRESS = "localhost:19530"  # where the docs' server is
@@ -68,11 +68,11 @@ def read_blocks(path: Path) -> list[Block]:
         if not fence:
             i += 1
             continue
-        lang, rest = fence.group(1), (fence.group(2) or "").strip()
+        indent, lang, rest = fence.group(1), fence.group(2), (fence.group(3) or "").strip()
         end = i + 1
-        while end < len(lines) and lines[end].rstrip() != "```":
+        while end < len(lines) and lines[end].strip() != "```":
             end += 1
-        body = lines[i + 1:end]
+        body = [text[len(indent):] if text.startswith(indent) else text.lstrip() for text in lines[i + 1:end]]
         if lang == SESSION:
             kind, reason = ("no-run", rest[len("no-run"):].strip()) if rest.startswith("no-run") else ("run", "")
             if rest and kind == "run":
@@ -105,9 +105,9 @@ def unmarked_prompts(path: Path) -> list[int]:
     for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         fence = FENCE.match(text)
         if fence and inside is None:
-            inside = fence.group(1)
+            inside = fence.group(2)
             continue
-        if text.rstrip() == "```" and inside is not None:
+        if text.strip() == "```" and inside is not None:
             inside = None
             continue
         if inside != SESSION and PROMPT.match(text.strip()) and text.strip().startswith("milvus "):
@@ -158,7 +158,7 @@ class Swap:
 class Runner:
     """Runs a document's blocks in one shell (a ``$ milvus-shell`` line starts a new one)."""
 
-    def __init__(self, swap: Swap, width: int = 100) -> None:
+    def __init__(self, swap: Swap, width: int = 200) -> None:
         self.swap = swap
         self.width = width
         self.buffer = io.StringIO()
