@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import time
 from typing import Any, Iterable, Iterator, Mapping, Sequence, TextIO
 
@@ -150,6 +151,9 @@ class Renderer:
         self.use_pager = False
         self.environ = os.environ if environ is None else environ
         self._progress_shown = False
+        # Called just before a pager starts: throws away what was typed (or pasted) ahead, which the
+        # pager would otherwise take as its own keys (`s` of a pasted `describe` saves a file).
+        self.before_pager = discard_typed_ahead
 
     @property
     def width(self) -> int:
@@ -257,6 +261,7 @@ class Renderer:
         env = dict(self.environ)
         env.setdefault("LESS", "SRXFK")
         self._emit("")
+        self.before_pager()
         try:
             # $PAGER is shell syntax (as for git), but sh must exec it: ending the pager on Ctrl-C has
             # to end the program that owns the terminal (an orphaned less would go on reading the
@@ -280,6 +285,23 @@ class Renderer:
             return
         _close_quietly(pager.stdin)
         _wait_or_end(pager, None)
+
+
+def discard_typed_ahead(stream: Any = None) -> None:
+    """Throw away input typed ahead on the terminal (``stream``, default stdin) and not yet read.
+
+    Keys typed or pasted while a command ran wait in the terminal's input queue; a pager started
+    now would read them as its commands. Nothing happens when the stream is not a terminal.
+    """
+    stream = sys.stdin if stream is None else stream
+    try:
+        import termios  # noqa: PLC0415 - POSIX only
+
+        fd = stream.fileno()
+        if os.isatty(fd):
+            termios.tcflush(fd, termios.TCIFLUSH)
+    except (ImportError, AttributeError, ValueError, OSError):
+        pass
 
 
 def _isatty(stream: TextIO) -> bool:
