@@ -11,6 +11,7 @@ from .settings import Settings
 if TYPE_CHECKING:
     from .history import ShellHistory
     from .metadata import MetadataCache
+    from .recording import Recorder
     from .registry import ConnectionRegistry
     from .session_api import ServerSession
     from .table import CommandTable
@@ -45,6 +46,8 @@ class ShellContext:
     progress: Callable[[str], None] = lambda text: None
     # The interactive session's history (repl.py), for `history` to show what it holds; None in scripts.
     history: "ShellHistory | None" = None
+    # `record FILE`: where the session is being written down (recording.py); None when not recording.
+    recorder: "Recorder | None" = None
 
     def __post_init__(self) -> None:
         if self.metadata is None:

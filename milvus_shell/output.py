@@ -15,7 +15,7 @@ import shutil
 import subprocess
 import sys
 import time
-from typing import Any, Iterable, Iterator, Mapping, Sequence, TextIO
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence, TextIO
 
 from prompt_toolkit.utils import get_cwidth
 
@@ -154,6 +154,8 @@ class Renderer:
         # Called just before a pager starts: throws away what was typed (or pasted) ahead, which the
         # pager would otherwise take as its own keys (`s` of a pasted `describe` saves a file).
         self.before_pager = discard_typed_ahead
+        # `record FILE`: also given every piece of output (not progress lines), paged or not.
+        self.tap: Callable[[str], None] | None = None
 
     @property
     def width(self) -> int:
@@ -198,12 +200,12 @@ class Renderer:
         """A one-line progress report, rewritten in place; only on a terminal."""
         if not _isatty(self.err):
             return
-        self._note("\r\x1b[K" + visible(text))
+        self._note("\r\x1b[K" + visible(text), keep=False)
         self._progress_shown = True
 
     def progress_done(self) -> None:
         if self._progress_shown:
-            self._note("\r\x1b[K")
+            self._note("\r\x1b[K", keep=False)
             self._progress_shown = False
 
     # -- the two streams ---------------------------------------------------------------------------
@@ -211,18 +213,26 @@ class Renderer:
     # run, since nothing more can be shown. Notes and errors on ``err`` are written as best they can
     # be: when even they cannot be written there is no one left to tell.
     def _emit(self, text: str) -> None:
+        if self.tap is not None:
+            self.tap(text)
         try:
             self.out.write(text)
             self.out.flush()
         except OSError as exc:  # BrokenPipeError is one
             raise output_error(exc) from None
 
-    def _note(self, text: str) -> None:
+    def _note(self, text: str, keep: bool = True) -> None:
+        if keep and self.tap is not None:
+            self.tap(text)
         try:
             self.err.write(text)
             self.err.flush()
         except OSError:
             pass
+
+    def _tap(self, text: str) -> None:
+        if self.tap is not None:
+            self.tap(text)
 
     def _paint(self, text: str, code: str) -> str:
         return f"{code}{text}{RESET}" if self.color else text
@@ -274,8 +284,10 @@ class Renderer:
             return
         try:
             for chunk in held:
+                self._tap(chunk)
                 pager.stdin.write(chunk)
             for chunk in rest:
+                self._tap(chunk)
                 pager.stdin.write(chunk)
         except (BrokenPipeError, OSError):  # the user left the pager early: stop producing rows
             pass

@@ -38,3 +38,23 @@ def test_keys_typed_ahead_do_not_drive_the_pager(terminal, own_server, tmp_path)
     term.line("set pager off")  # the prompt is empty: nothing typed ahead landed there either
     term.expect(r"\npager off")
     assert "scribe pasted" not in term.text[term.text.index("collection:"):]
+
+
+def test_record_keeps_paged_output_whole(terminal, tmp_path):
+    """Output that went through the pager is recorded whole, though the screen showed one page."""
+    target = tmp_path / "paged.md"
+    term = terminal(rows=12, cols=100, env={"PAGER": "less -SRXFK"})
+    term.expect(r"milvus \(not connected\)>")
+    term.line(f"record {target}")
+    term.expect(r"recording to .*\n")
+    term.expect(r"milvus \(not connected\)>")
+    term.line("help")
+    term.expect(r":|\(END\)|lines")  # in less
+    term.child.send("q")
+    term.expect(r"milvus \(not connected\)>")
+    term.line("record off")
+    term.expect(r"stopped recording: 1 command")
+    text = target.read_text(encoding="utf-8")
+    assert "milvus (not connected)> help\ncommand " in text
+    assert "\nquit " in text and "help COMMAND shows its options" in text  # the end of it, never on screen
+    assert "\x1b" not in text

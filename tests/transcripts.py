@@ -143,14 +143,15 @@ def normalise(lines: list[str]) -> list[str]:
 class Swap:
     """The test's real places written as the doc's: the server's address, the home directory."""
 
-    def __init__(self, address: str, home: str) -> None:
+    def __init__(self, address: str, home: str, doc_address: str = DOC_ADDRESS, doc_home: str = DOC_HOME) -> None:
         self.address, self.home = address, home
+        self.doc_address, self.doc_home = doc_address, doc_home
 
     def to_real(self, text: str) -> str:
-        return text.replace(DOC_ADDRESS, self.address).replace(DOC_HOME, self.home)
+        return text.replace(self.doc_address, self.address).replace(self.doc_home, self.home)
 
     def to_doc(self, text: str) -> str:
-        return text.replace(self.address, DOC_ADDRESS).replace(self.home, DOC_HOME)
+        return text.replace(self.address, self.doc_address).replace(self.home, self.doc_home)
 
 
 # -- running -------------------------------------------------------------------------------------

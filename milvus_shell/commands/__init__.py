@@ -10,7 +10,7 @@ if TYPE_CHECKING:
 
 def build_table() -> "CommandTable":
     from ..table import CommandTable  # noqa: PLC0415 - the parser imports commands.spec
-    from . import connection, data, ddl, explore, interactive, session, settings_cmd  # noqa: PLC0415
+    from . import connection, data, ddl, explore, interactive, session, settings_cmd, teach  # noqa: PLC0415
 
     return CommandTable(connection.COMMANDS + explore.COMMANDS + data.COMMANDS + ddl.COMMANDS + settings_cmd.COMMANDS
-                        + interactive.COMMANDS + session.COMMANDS)
+                        + interactive.COMMANDS + teach.COMMANDS + session.COMMANDS)
