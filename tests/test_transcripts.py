@@ -46,7 +46,8 @@ def test_the_convention_is_read_as_documented(tmp_path):
     doc.write_text("text\n```milvus-session\n$ milvus-shell localhost:19530\nconnected\n"
                    "milvus default@localhost> count books\ncount\n-----\n8\n```\n"
                    "```milvus-session no-run needs auth\nmilvus (not connected)> connect x\nok\n```\n"
-                   "```python milvus-setup\nprint(1)\n```\n    milvus a@b> stray\n", encoding="utf-8")
+                   "```python milvus-setup\nprint(1)\n```\n    milvus a@b> stray\n"
+                   "````markdown\n```milvus-session\nmilvus a@b> shown, not run\n```\n````\n", encoding="utf-8")
     run, no_run, setup = read_blocks(doc)
     assert (run.kind, run.line, [s.command for s in run.steps]) == ("run", 2, ["localhost:19530", "count books"])
     assert run.steps[0].prompt is None and run.steps[1].prompt == "milvus default@localhost"

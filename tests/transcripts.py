@@ -27,7 +27,7 @@ from pathlib import Path
 
 PROMPT = re.compile(r"^(milvus (?:\(not connected\)|\S+?))(?: \(lost\))?> ?(.*)$")
 START = re.compile(r"^\$ milvus-shell(?: (.*))?$")
-FENCE = re.compile(r"^( *)```(\S*)(?:[ \t]+(.*))?$")  # indented inside a list item too
+FENCE = re.compile(r"^( *)(`{3,})([^`\s]*)(?:[ \t]+(.*))?$")  # indented inside a list item too
 SESSION, SETUP = "milvus-session", "milvus-setup"
 
 DOC_ADDRESS = "localhost:19530"  # where the docs' server is
@@ -68,9 +68,9 @@ def read_blocks(path: Path) -> list[Block]:
         if not fence:
             i += 1
             continue
-        indent, lang, rest = fence.group(1), fence.group(2), (fence.group(3) or "").strip()
+        indent, ticks, lang, rest = fence.group(1), fence.group(2), fence.group(3), (fence.group(4) or "").strip()
         end = i + 1
-        while end < len(lines) and lines[end].strip() != "```":
+        while end < len(lines) and lines[end].strip() != ticks:
             end += 1
         body = [text[len(indent):] if text.startswith(indent) else text.lstrip() for text in lines[i + 1:end]]
         if lang == SESSION:
@@ -100,17 +100,19 @@ def _steps(body: list[str], first_line: int) -> list[Step]:
 
 
 def unmarked_prompts(path: Path) -> list[int]:
-    """Lines that look like a shell session outside any milvus-session block (so no test runs them)."""
-    found, inside = [], None
+    """Lines that look like a shell session outside any milvus-session block (so no test runs them).
+
+    A ``markdown`` block (a file shown as it is, such as a recording) is not looked into."""
+    found, inside, ticks = [], None, ""
     for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         fence = FENCE.match(text)
         if fence and inside is None:
-            inside = fence.group(2)
+            inside, ticks = fence.group(3), fence.group(2)
             continue
-        if text.strip() == "```" and inside is not None:
+        if inside is not None and text.strip() == ticks:
             inside = None
             continue
-        if inside != SESSION and PROMPT.match(text.strip()) and text.strip().startswith("milvus "):
+        if inside not in (SESSION, "markdown") and PROMPT.match(text.strip()) and text.strip().startswith("milvus "):
             if "> " in text.strip():
                 found.append(n)
     return found
