@@ -46,6 +46,9 @@ def build_argparser() -> argparse.ArgumentParser:
                        metavar=spec.name.upper(),
                        help=f"{spec.help[:1].lower()}{spec.help[1:]}: {spec.value_help} "
                        f"(default {spec.show(spec.default)})")
+    p.add_argument("--echo", action="store_true",
+                   help="with -c, -f or piped input: print each command (to stderr, after the prompt the "
+                   "interactive shell would show) before its output, so others can follow a prepared demo")
     p.add_argument("--no-color", action="store_true", help="no colors (NO_COLOR in the environment does the same)")
     p.add_argument("-q", "--quiet", action="store_true",
                    help="in scripts, print only data, warnings and errors (no connected/loaded/... lines)")
@@ -116,7 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         shell = build_shell(settings, config=config)
         if start.line and not shell.run_line(start.line).ok:  # scripts: connect, then run
             return EXIT_FAILED
-        return run_script(shell, _script_lines(args, script_file))
+        return run_script(shell, _script_lines(args, script_file), echo=args.echo)
     except ScriptUnreadable as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -256,6 +259,20 @@ def script_lines(stream: BinaryIO, name: str, where: Callable[[int], str]) -> It
         yield where(n), line.removesuffix("\n").removesuffix("\r")
 
 
+def _echo(shell: Shell, line: str) -> None:
+    from .parser import redact  # noqa: PLC0415
+
+    text = f"{shell.prompt_text()}> {redact(line, shell.ctx.table)}"
+    if shell.renderer.color:
+        text = f"\x1b[1m{text}\x1b[0m"
+    err = shell.renderer.err
+    try:
+        err.write(text + "\n")
+        err.flush()
+    except (OSError, ValueError):
+        pass
+
+
 def _settle_output() -> None:
     """After a write to stdout or stderr failed (a closed pipe, a full disk), let the interpreter's
     last flush of that stream go to /dev/null: the failure was dealt with (reported, or a closed
@@ -274,11 +291,15 @@ def _settle_output() -> None:
                 pass
 
 
-def run_script(shell: Shell, lines: Iterable[tuple[str, str]]) -> int:
-    """Run lines in order and stop at the first failure: exit 0, or 1 when a command failed."""
+def run_script(shell: Shell, lines: Iterable[tuple[str, str]], echo: bool = False) -> int:
+    """Run lines in order and stop at the first failure: exit 0, or 1 when a command failed.
+
+    ``echo``: print each line first, after the prompt, secrets masked (--echo)."""
     for where, line in lines:
         if not line.strip():
             continue
+        if echo:
+            _echo(shell, line)
         outcome = shell.run_line(line, where)
         if not outcome.ok:
             return EXIT_FAILED

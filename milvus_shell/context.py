@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from .history import ShellHistory
     from .metadata import MetadataCache
     from .results import Result
+    from .recording import Recorder
     from .registry import ConnectionRegistry
     from .session_api import ServerSession
     from .table import CommandTable
@@ -57,6 +58,8 @@ class ShellContext:
     cancel_note: Callable[[], str] | None = None
     # The config file as read at start (profiles, settings); `save` and `forget` replace it.
     config: "Config | None" = None
+    # `record FILE`: where the session is being written down (recording.py); None when not recording.
+    recorder: "Recorder | None" = None
 
     def __post_init__(self) -> None:
         if self.metadata is None:

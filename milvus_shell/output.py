@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import time
 from dataclasses import replace
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence, TextIO
@@ -169,6 +170,11 @@ class Renderer:
         self.pager_command = ""  # the `pager` setting's command line; "" means $PAGER, else DEFAULT_PAGER
         self.environ = os.environ if environ is None else environ
         self._progress_shown = False
+        # Called just before a pager starts: throws away what was typed (or pasted) ahead, which the
+        # pager would otherwise take as its own keys (`s` of a pasted `describe` saves a file).
+        self.before_pager = discard_typed_ahead
+        # `record FILE`: also given every piece of output (not progress lines), paged or not.
+        self.tap: Callable[[str], None] | None = None
 
     @property
     def width(self) -> int:
@@ -238,12 +244,12 @@ class Renderer:
         """A one-line progress report, rewritten in place; only on a terminal."""
         if not _isatty(self.err):
             return
-        self._note("\r\x1b[K" + visible(text))
+        self._note("\r\x1b[K" + visible(text), keep=False)
         self._progress_shown = True
 
     def progress_done(self) -> None:
         if self._progress_shown:
-            self._note("\r\x1b[K")
+            self._note("\r\x1b[K", keep=False)
             self._progress_shown = False
 
     # -- the two streams ---------------------------------------------------------------------------
@@ -251,18 +257,26 @@ class Renderer:
     # run, since nothing more can be shown. Notes and errors on ``err`` are written as best they can
     # be: when even they cannot be written there is no one left to tell.
     def _emit(self, text: str) -> None:
+        if self.tap is not None:
+            self.tap(text)
         try:
             self.out.write(text)
             self.out.flush()
         except OSError as exc:  # BrokenPipeError is one
             raise output_error(exc) from None
 
-    def _note(self, text: str) -> None:
+    def _note(self, text: str, keep: bool = True) -> None:
+        if keep and self.tap is not None:
+            self.tap(text)
         try:
             self.err.write(text)
             self.err.flush()
         except OSError:
             pass
+
+    def _tap(self, text: str) -> None:
+        if self.tap is not None:
+            self.tap(text)
 
     def _paint(self, text: str, code: str) -> str:
         return f"{code}{text}{RESET}" if self.color else text
@@ -317,6 +331,7 @@ class Renderer:
         env = dict(self.environ)
         env.setdefault("LESS", "SRXFK")
         self._emit("")
+        self.before_pager()
         try:
             # $PAGER is shell syntax (as for git), but sh must exec it: ending the pager on Ctrl-C has
             # to end the program that owns the terminal (an orphaned less would go on reading the
@@ -329,8 +344,10 @@ class Renderer:
             return
         try:
             for chunk in held:
+                self._tap(chunk)
                 pager.stdin.write(chunk)
             for chunk in rest:
+                self._tap(chunk)
                 pager.stdin.write(chunk)
         except (BrokenPipeError, OSError):  # the user left the pager early: stop producing rows
             pass
@@ -340,6 +357,23 @@ class Renderer:
             return
         _close_quietly(pager.stdin)
         _wait_or_end(pager, None)
+
+
+def discard_typed_ahead(stream: Any = None) -> None:
+    """Throw away input typed ahead on the terminal (``stream``, default stdin) and not yet read.
+
+    Keys typed or pasted while a command ran wait in the terminal's input queue; a pager started
+    now would read them as its commands. Nothing happens when the stream is not a terminal.
+    """
+    stream = sys.stdin if stream is None else stream
+    try:
+        import termios  # noqa: PLC0415 - POSIX only
+
+        fd = stream.fileno()
+        if os.isatty(fd):
+            termios.tcflush(fd, termios.TCIFLUSH)
+    except (ImportError, AttributeError, ValueError, OSError):
+        pass
 
 
 def _isatty(stream: TextIO) -> bool:

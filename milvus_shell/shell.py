@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import time
 import traceback
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterator
 
 from .commands.spec import Invocation
 from .context import Confirmation, ShellContext
 from .errors import Cancelled, Declined, OutputClosed, OutputError, ParseError, ShellError, UsageError
 from .output import Renderer
-from .parser import parse_line, redact_at
+from .parser import parse_line, redact, redact_at
 from .results import Exit, Group, Message, Result
 
 
@@ -40,44 +41,83 @@ class Shell:
         self.runner = runner
 
     def run_line(self, text: str, where: str = "") -> LineOutcome:
-        """Run every command on the line; stop at the first failure. ``where`` prefixes errors."""
+        """Run every command on the line; stop at the first failure. ``where`` prefixes errors.
+
+        While ``record`` is on, each command (secrets masked) and all it printed go to the transcript."""
         try:
             invocations = parse_line(text, self.ctx.table)
         except ParseError as exc:
-            self.report_parse_error(text, exc, where)
+            with self.recording(text):
+                self.report_parse_error(text, exc, where)
             return LineOutcome(ok=False)
         for inv in invocations:
-            started = time.perf_counter()
-            try:
-                result = self.execute(inv)
-                fmt = self.show(inv, result)
-                if self.ctx.settings.timing:
-                    self.renderer.render(Message(f"time: {time.perf_counter() - started:.3f} s"), fmt)
-            except OutputError as exc:
-                if not isinstance(exc, OutputClosed):
-                    self.renderer.error(where + str(exc))
-                return OUTPUT_LOST
-            except (Cancelled, KeyboardInterrupt) as exc:
-                if inv.command.interrupt_ends:  # Ctrl-C is how watch ends: not a failure
-                    self.renderer.progress_done()
-                    self.renderer.render(Message(inv.command.interrupt_ends))
-                    continue
-                self.renderer.cancelled(where, self.cancelled(getattr(exc, "note", "")))
-                return LineOutcome(ok=False)
-            except ShellError as exc:
-                self.renderer.error(where + str(exc))
-                return LineOutcome(ok=False)
-            except Exception as exc:  # noqa: BLE001 - no traceback reaches the user without --debug
-                if self.ctx.settings.debug:
-                    traceback.print_exc(file=self.renderer.err)
-                self.renderer.error(
-                    f"{where}internal error: {type(exc).__name__}: {exc} (run with --debug for a traceback)"
-                )
-                return LineOutcome(ok=False)
-            code = exit_code(result)
-            if code is not None:
-                return LineOutcome(ok=True, exit_code=code)
+            with self.recording(inv.text):
+                outcome = self.run_one(inv, where)
+            if outcome is not None:
+                return outcome
         return LineOutcome(ok=True)
+
+    def run_one(self, inv: Invocation, where: str) -> LineOutcome | None:
+        """Run one command; None to go on with the line, else how the line ends."""
+        started = time.perf_counter()
+        try:
+            result = self.execute(inv)
+            fmt = self.show(inv, result)
+            if self.ctx.settings.timing:
+                self.renderer.render(Message(f"time: {time.perf_counter() - started:.3f} s"), fmt)
+        except OutputError as exc:
+            if not isinstance(exc, OutputClosed):
+                self.renderer.error(where + str(exc))
+            return OUTPUT_LOST
+        except (Cancelled, KeyboardInterrupt) as exc:
+            if inv.command.interrupt_ends:  # Ctrl-C is how watch ends: not a failure
+                self.renderer.progress_done()
+                self.renderer.render(Message(inv.command.interrupt_ends))
+                return None
+            self.renderer.cancelled(where, self.cancelled(getattr(exc, "note", "")))
+            return LineOutcome(ok=False)
+        except ShellError as exc:
+            self.renderer.error(where + str(exc))
+            return LineOutcome(ok=False)
+        except Exception as exc:  # noqa: BLE001 - no traceback reaches the user without --debug
+            if self.ctx.settings.debug:
+                traceback.print_exc(file=self.renderer.err)
+            self.renderer.error(
+                f"{where}internal error: {type(exc).__name__}: {exc} (run with --debug for a traceback)"
+            )
+            return LineOutcome(ok=False)
+        code = exit_code(result)
+        if code is not None:
+            return LineOutcome(ok=True, exit_code=code)
+        return None
+
+    @contextmanager
+    def recording(self, text: str) -> Iterator[None]:
+        """While ``record`` is on: what runs inside goes to the transcript under ``text`` (masked).
+        A command that stops this recording (record off, record OTHER) is not written to it."""
+        recorder = self.ctx.recorder
+        if recorder is None:
+            yield
+            return
+        recorder.begin(self.prompt_text(), redact(text, self.ctx.table))
+        self.renderer.tap = recorder.tap
+        try:
+            yield
+        finally:
+            self.renderer.tap = None
+            if self.ctx.recorder is recorder:
+                try:
+                    recorder.end()
+                except ShellError as exc:
+                    recorder.close()
+                    self.ctx.recorder = None
+                    self.renderer.error(f"{exc}; recording stopped")
+
+    def prompt_text(self) -> str:
+        """The prompt as the interactive shell draws it now (``milvus ALIAS@WHERE``), without ``> ``."""
+        from .status import ConnectionHealth, prompt_fragments  # noqa: PLC0415
+
+        return "".join(text for _, text in prompt_fragments(self.ctx.registry, ConnectionHealth())).removesuffix("> ")
 
     def cancelled(self, note: str = "") -> str:
         """"cancelled", with what the stopped command had done by then (its ``ctx.cancel_note``)."""

@@ -23,11 +23,12 @@ class Terminal:
     """A shell in a pseudo-terminal. ``expect`` matches the text with escape sequences removed,
     from where the previous match ended; ``raw`` keeps everything as it came."""
 
-    def __init__(self, *args: str, env: dict[str, str] | None = None, rows: int = 30, cols: int = 120) -> None:
+    def __init__(self, *args: str, env: dict[str, str] | None = None, rows: int = 30, cols: int = 120,
+                 cwd: str | None = None) -> None:
         environ = dict(os.environ, PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm-256color", PYTHONPATH=str(ROOT))
         environ.update(env or {})
         self.child = pexpect.spawn(sys.executable, ["-m", "milvus_shell", *args], env=environ,
-                                   encoding="utf-8", dimensions=(rows, cols), timeout=20)
+                                   encoding="utf-8", dimensions=(rows, cols), timeout=20, cwd=cwd)
         self.raw = ""
         self.text = ""
         self.position = 0

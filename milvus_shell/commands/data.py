@@ -124,8 +124,7 @@ def query(ctx: ShellContext, inv: Invocation) -> Table | Group | StreamTable:
     table = _as_table(info, rows[:limit], fields)
     if not more:
         return table
-    note = Message(f"more rows match: --limit N shows more (up to {MAX_QUERY_WINDOW - offset} at once), "
-                   "--offset N pages, --limit all streams them all")
+    note = Message(f"more rows match: --offset {offset + limit} shows the next {limit}, --limit all shows every one")
     return Group((Table(table.columns, table.rows, footer=f"(first {limit} rows)",
                         vector_columns=table.vector_columns), note))
 

@@ -1,0 +1,227 @@
+"""Executable transcripts: the sessions printed in the docs, read back and run against Milvus Lite.
+
+The convention (README.md, "Transcripts in the docs", says it for writers):
+
+- A fenced block whose info string is ``milvus-session`` is a transcript. Each line that starts with
+  the prompt (``milvus ALIAS@WHERE> `` or ``milvus (not connected)> ``) is a command; the lines after
+  it, up to the next command, are what the shell prints (stdout and stderr as a terminal shows them).
+  A line ``$ milvus-shell ARGS`` starts a shell as the command line would (ADDRESS, --lite, -c).
+- ``milvus-session no-run REASON`` marks a transcript that cannot run against Milvus Lite (a real
+  Milvus with authentication, a remote host); the test counts these, so none is skipped by mistake.
+- A fenced block ``python milvus-setup`` is set-up code the reader runs too (pymilvus, for what the
+  shell cannot do yet); the test runs it, in order, with the doc's address pointed at the server.
+- The blocks of one document run in order, in one shell, against one fresh, empty Milvus Lite.
+
+Before comparing, both sides are normalised: round-trip and elapsed times, versions of Milvus Lite,
+the server's address (the docs say ``localhost:19530``), the home directory (``/home/ada``), and runs
+of spaces and dashes (a longer path widens a table's column).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shlex
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROMPT = re.compile(r"^(milvus (?:\(not connected\)|\S+?))(?: \(lost\))?> ?(.*)$")
+START = re.compile(r"^\$ milvus-shell(?: (.*))?$")
+FENCE = re.compile(r"^( *)(`{3,})([^`\s]*)(?:[ \t]+(.*))?$")  # indented inside a list item too
+SESSION, SETUP = "milvus-session", "milvus-setup"
+
+DOC_ADDRESS = "localhost:19530"  # where the docs' server is
+DOC_HOME = "/home/ada"  # whose home the docs show
+
+
+@dataclass
+class Step:
+    """One command (or ``$ milvus-shell`` start) and the output the doc prints for it."""
+
+    line: int  # 1-based line in the doc
+    prompt: str | None  # the prompt as printed, None for a start line
+    command: str
+    expected: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Block:
+    path: Path
+    line: int  # of the opening fence
+    kind: str  # "run", "no-run" or "setup"
+    reason: str = ""
+    steps: list[Step] = field(default_factory=list)
+    code: str = ""  # a setup block's source
+
+    @property
+    def where(self) -> str:
+        return f"{self.path.name}:{self.line}"
+
+
+def read_blocks(path: Path) -> list[Block]:
+    """The transcript and set-up blocks of a Markdown file, in order."""
+    blocks: list[Block] = []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    i = 0
+    while i < len(lines):
+        fence = FENCE.match(lines[i])
+        if not fence:
+            i += 1
+            continue
+        indent, ticks, lang, rest = fence.group(1), fence.group(2), fence.group(3), (fence.group(4) or "").strip()
+        end = i + 1
+        while end < len(lines) and lines[end].strip() != ticks:
+            end += 1
+        body = [text[len(indent):] if text.startswith(indent) else text.lstrip() for text in lines[i + 1:end]]
+        if lang == SESSION:
+            kind, reason = ("no-run", rest[len("no-run"):].strip()) if rest.startswith("no-run") else ("run", "")
+            if rest and kind == "run":
+                raise ValueError(f"{path.name}:{i + 1}: unknown transcript marker {rest!r} (only no-run REASON)")
+            blocks.append(Block(path, i + 1, kind, reason, steps=_steps(body, i + 2)))
+        elif lang == "python" and rest == SETUP:
+            blocks.append(Block(path, i + 1, "setup", code="\n".join(body) + "\n"))
+        i = end + 1
+    return blocks
+
+
+def _steps(body: list[str], first_line: int) -> list[Step]:
+    steps: list[Step] = []
+    for n, text in enumerate(body, first_line):
+        start, prompt = START.match(text), PROMPT.match(text)
+        if start:
+            steps.append(Step(n, None, start.group(1) or ""))
+        elif prompt:
+            steps.append(Step(n, prompt.group(1), prompt.group(2)))
+        elif steps:
+            steps[-1].expected.append(text)
+        elif text.strip():
+            raise ValueError(f"line {n}: a transcript starts with a prompt or `$ milvus-shell`, not {text!r}")
+    return steps
+
+
+def unmarked_prompts(path: Path) -> list[int]:
+    """Lines that look like a shell session outside any milvus-session block (so no test runs them).
+
+    A ``markdown`` block (a file shown as it is, such as a recording) is not looked into."""
+    found, inside, ticks = [], None, ""
+    for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        fence = FENCE.match(text)
+        if fence and inside is None:
+            inside, ticks = fence.group(3), fence.group(2)
+            continue
+        if inside is not None and text.strip() == ticks:
+            inside = None
+            continue
+        if inside not in (SESSION, "markdown") and PROMPT.match(text.strip()) and text.strip().startswith("milvus "):
+            if "> " in text.strip():
+                found.append(n)
+    return found
+
+
+# -- normalising ---------------------------------------------------------------------------------
+
+_RULES = [
+    (re.compile(r"in \d+(?:\.\d+)? ms round trip"), "in N ms round trip"),
+    (re.compile(r"(round trip ms:\s+)\d+(?:\.\d+)?"), r"\1N"),
+    (re.compile(r"\bin \d+(?:\.\d+)? s\b"), "in N s"),
+    (re.compile(r"\btime: \d+(?:\.\d+)? s\b"), "time: N s"),
+    (re.compile(r"(milvus_lite-|Milvus Lite )\d+(?:\.\d+)+"), r"\1VERSION"),
+    (re.compile(r" {2,}"), " "),
+    (re.compile(r"-{2,}"), "--"),
+]
+
+
+def normalise(lines: list[str]) -> list[str]:
+    out = []
+    for text in lines:
+        for pattern, repl in _RULES:
+            text = pattern.sub(repl, text)
+        out.append(text.rstrip())
+    while out and not out[-1]:
+        out.pop()
+    return out
+
+
+class Swap:
+    """The test's real places written as the doc's: the server's address, the home directory."""
+
+    def __init__(self, address: str, home: str, doc_address: str = DOC_ADDRESS, doc_home: str = DOC_HOME) -> None:
+        self.address, self.home = address, home
+        self.doc_address, self.doc_home = doc_address, doc_home
+
+    def to_real(self, text: str) -> str:
+        return text.replace(self.doc_address, self.address).replace(self.doc_home, self.home)
+
+    def to_doc(self, text: str) -> str:
+        return text.replace(self.address, self.doc_address).replace(self.home, self.doc_home)
+
+
+# -- running -------------------------------------------------------------------------------------
+
+class Runner:
+    """Runs a document's blocks in one shell (a ``$ milvus-shell`` line starts a new one)."""
+
+    def __init__(self, swap: Swap, width: int = 200) -> None:
+        self.swap = swap
+        self.width = width
+        self.buffer = io.StringIO()
+        self.shell = None
+        self.problems: list[str] = []
+        self.commands_run = 0
+        self._start("")
+
+    def _start(self, args: str) -> list[str]:
+        from milvus_shell import cli
+        from milvus_shell.app import build_shell
+        from milvus_shell.settings import Settings
+
+        self.close()
+        parsed = cli.build_argparser().parse_args(shlex.split(self.swap.to_real(args)))
+        settings = Settings(timeout=parsed.timeout, format=parsed.format, color=False, interactive=False)
+        self.shell = build_shell(settings, out=self.buffer, err=self.buffer, width=self.width)
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        if cli._connect_first(self.shell, parsed):
+            cli.run_script(self.shell, ((("", c) for c in parsed.command)))
+        return self._taken()
+
+    def _taken(self) -> list[str]:
+        text = self.swap.to_doc(self.buffer.getvalue())
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        return text.splitlines()
+
+    def prompt(self) -> str:
+        """The prompt the interactive shell would draw now, written with the doc's address."""
+        from milvus_shell.status import short_where
+
+        registry = self.shell.ctx.registry
+        view = registry.view(registry.active) if registry.active else None
+        if view is None:
+            return "milvus (not connected)"
+        return f"milvus {view.alias}@{short_where(self.swap.to_doc(view.address), view.database)}"
+
+    def run_block(self, block: Block) -> None:
+        for step in block.steps:
+            where = f"{block.path.name}:{step.line}"
+            if step.prompt is None:
+                actual = self._start(step.command)
+            else:
+                shown = self.swap.to_doc(self.prompt())
+                if step.prompt != shown:
+                    self.problems.append(f"{where}: the doc shows the prompt {step.prompt + '>'!r}, "
+                                         f"the shell draws {shown + '>'!r}")
+                self.shell.run_line(self.swap.to_real(step.command))
+                actual = self._taken()
+            self.commands_run += 1
+            want, got = normalise(step.expected), normalise(actual)
+            if want != got:
+                import difflib
+
+                diff = "\n".join(difflib.unified_diff(want, got, "the doc", "the shell", lineterm="", n=1))
+                self.problems.append(f"{where}: {step.command!r} printed otherwise:\n{diff}")
+
+    def close(self) -> None:
+        if self.shell is not None:
+            self.shell.ctx.registry.close()
+            self.shell = None
