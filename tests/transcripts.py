@@ -12,9 +12,10 @@ The convention (README.md, "Transcripts in the docs", says it for writers):
   shell cannot do yet); the test runs it, in order, with the doc's address pointed at the server.
 - The blocks of one document run in order, in one shell, against one fresh, empty Milvus Lite.
 
-Before comparing, both sides are normalised: round-trip and elapsed times, versions of Milvus Lite,
-the server's address (the docs say ``localhost:19530``), the home directory (``/home/ada``), and runs
-of spaces and dashes (a longer path widens a table's column).
+Before comparing, both sides are normalised: round-trip and elapsed times, rows per second, clock
+times (watch's header), versions of Milvus Lite, the server's address (the docs say
+``localhost:19530``), the home directory (``/home/ada``), and runs of spaces and dashes (a longer path widens a table's column). The shell runs
+in the project's top folder, so a doc's relative paths (``docs/data/books.jsonl``) work as printed.
 """
 
 from __future__ import annotations
@@ -125,6 +126,8 @@ _RULES = [
     (re.compile(r"(round trip ms:\s+)\d+(?:\.\d+)?"), r"\1N"),
     (re.compile(r"\bin \d+(?:\.\d+)? s\b"), "in N s"),
     (re.compile(r"\btime: \d+(?:\.\d+)? s\b"), "time: N s"),
+    (re.compile(r"\b\d[\d,]*(?:\.\d+)? rows/s\b"), "N rows/s"),
+    (re.compile(r"\b\d\d:\d\d:\d\d\b"), "HH:MM:SS"),  # watch's clock
     (re.compile(r"(milvus_lite-|Milvus Lite )\d+(?:\.\d+)+"), r"\1VERSION"),
     (re.compile(r" {2,}"), " "),
     (re.compile(r"-{2,}"), "--"),
@@ -171,17 +174,22 @@ class Runner:
         self._start("")
 
     def _start(self, args: str) -> list[str]:
+        import contextlib
+        import os
+
         from milvus_shell import cli
         from milvus_shell.app import build_shell
-        from milvus_shell.settings import Settings
 
         self.close()
-        parsed = cli.build_argparser().parse_args(shlex.split(self.swap.to_real(args)))
-        settings = Settings(timeout=parsed.timeout, format=parsed.format, color=False, interactive=False)
-        self.shell = build_shell(settings, out=self.buffer, err=self.buffer, width=self.width)
         self.buffer.seek(0)
         self.buffer.truncate()
-        if cli._connect_first(self.shell, parsed):
+        parsed = cli.build_argparser().parse_args(shlex.split(self.swap.to_real(args)))
+        with contextlib.redirect_stderr(self.buffer):  # as main() does: the config file's problems on stderr
+            config = cli._read_config(parsed)
+            start = cli._start_line(parsed, config)
+        settings = cli.build_settings(parsed, config.settings, os.environ, False, False)
+        self.shell = build_shell(settings, out=self.buffer, err=self.buffer, width=self.width, config=config)
+        if start is not None and (not start.line or self.shell.run_line(start.line).ok):
             cli.run_script(self.shell, ((("", c) for c in parsed.command)))
         return self._taken()
 
