@@ -148,3 +148,39 @@ def test_dispatch_never_fails_unexpectedly(line):
         pytest.fail(f"run_line raised {exc!r}")
     assert "internal error" not in err and "Traceback" not in err, (line, err)
     assert ok or err.startswith("error: ")
+
+
+@pytest.mark.server
+def test_an_export_cut_off_by_a_dying_server_says_it_is_incomplete(own_server):
+    """`query --limit all` streams; the server dies after the first batch: the rows already written
+    stay, and stderr says the output is incomplete, how far it got and why; exit 1."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from pymilvus import MilvusClient
+
+    client = MilvusClient(uri=own_server.uri, timeout=30, dedicated=True)
+    try:
+        client.create_collection("cut", dimension=2, timeout=30)
+        for start in range(0, 40_000, 10_000):
+            client.insert("cut", [{"id": i, "vector": [i / 40_000, 0.5]} for i in range(start, start + 10_000)],
+                          timeout=30)
+    finally:
+        client.close()
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "milvus_shell", "--timeout", "3", own_server.address, "-c",
+         "query cut --limit all --format csv"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(root)})
+    header = proc.stdout.readline()
+    own_server.kill()  # while the shell is between batches (or within one)
+    rest = proc.stdout.read()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 1
+    assert header.startswith(b"id,")
+    written = rest.count(b"\n")
+    assert written < 40_000
+    assert "output incomplete: stopped after " in err and "Traceback" not in err, err
+    assert "server unavailable" in err or "timed out" in err, err

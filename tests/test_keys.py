@@ -180,7 +180,10 @@ def test_suggestions_from_history(shell, tmp_path):
         suggestion = session.default_buffer.suggestion
         return suggestion is not None and suggestion.text == "ections"
 
-    assert typist.run((running, "conn"), (suggested, RIGHT + ENTER)) == "connections"
+    def history_loaded(session):  # the history loads on a thread: a key typed before it sees none
+        return session.app.is_running and "connections" in history.get_strings()
+
+    assert typist.run((history_loaded, "conn"), (suggested, RIGHT + ENTER)) == "connections"
 
 
 @pytest.mark.parametrize("color", [True, False])
