@@ -120,7 +120,7 @@ def test_script_mode_secrets_never_reach_output_or_files(milvus_auth, alice, pri
         capture_output=True, text=True, env=env, timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    assert len(re.findall(r"^connected prod -> ", result.stdout, re.M)) == 2
+    assert len(re.findall(r"^connected prod -> ", result.stderr, re.M)) == 2  # status lines: on stderr
     assert_no_secret(result.stdout, result.stderr)
     for root, _, files in os.walk(private_home):
         for name in files:
