@@ -119,8 +119,8 @@ def _choice(value: str, param: Param, what: str) -> str:
     if close:
         canonical = next(c for c in param.choices if c.lower() == close[0].lower())
         raise KindError(f"{what} has no {value!r}", f"did you mean {canonical}?")
-    if len(param.choices) > 8:
-        raise KindError(f"{what} has no {value!r}", "Tab lists them")
+    if len(param.choices) > 20:  # privileges: too many to list in an error; help and Tab list them
+        raise KindError(f"{what} has no {value!r}", "help lists them, and Tab at the prompt")
     raise KindError(f"{what} must be one of {', '.join(param.choices)}, not {value!r}")
 
 

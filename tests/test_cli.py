@@ -21,10 +21,10 @@ def shell(*args, stdin=None, env=None):
 def test_c_runs_in_order_and_exits_0(lite_server):
     r = shell("-c", f"connect a {lite_server.address}", "-c", "ping a; connections")
     assert r.returncode == 0, r.stderr
-    out = r.stdout
-    assert out.index("connected a") < out.index("a (") < out.index("| alias")
-    assert r.stderr == ""
-    assert "\x1b[" not in out  # no colors when stdout is not a terminal
+    out, status = r.stdout, r.stderr  # data on stdout (ping's answer, the table); status lines on stderr
+    assert status.startswith("connected a") and "connected a ->" not in out
+    assert out.index("a (") < out.index("| alias")
+    assert "\x1b[" not in out + status  # no colors when stdout is not a terminal
 
 
 @pytest.mark.server
@@ -92,7 +92,8 @@ def test_usage_errors_exit_2(args, words):
 def test_address_argument_connects_default_first(lite_server):
     r = shell(lite_server.address, "-c", "connections")
     assert r.returncode == 0, r.stderr
-    assert r.stdout.startswith(f"connected default -> {lite_server.address}")
+    assert r.stderr.startswith(f"connected default -> {lite_server.address}")  # first, before the command
+    assert "| alias" in r.stdout
 
 
 def test_address_argument_failure_exits_1_without_running_commands():
@@ -109,7 +110,7 @@ def test_lite_flag_default_directory_is_private(private_home):
     r = shell("--lite", "-c", "connections", env=env)
     assert r.returncode == 0, r.stderr
     lite_dir = private_home / ".local/share/milvus-shell/lite.db"
-    assert f"connected local -> {lite_dir}" in r.stdout
+    assert f"connected local -> {lite_dir}" in r.stderr
     assert lite_dir.is_dir()
     assert (lite_dir.parent.stat().st_mode & 0o777) == 0o700
 

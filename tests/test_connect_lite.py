@@ -185,11 +185,14 @@ def test_same_address_again_says_already_connected(sh, lite_server):
 
 
 @pytest.mark.server
-def test_other_address_for_a_live_alias_is_refused(sh, lite_server):
+def test_another_address_for_a_live_alias_replaces_its_connection(sh, lite_server, own_server):
     sh.ok(f"connect a {lite_server.address}")
-    err = sh.fail(f"connect a localhost:{lite_server.port}")
-    assert f"alias 'a' is already connected to {lite_server.address}" in err
-    assert "disconnect a first" in err
+    out = sh.ok(f"connect a {own_server.address}")
+    assert f"this replaces its connection to {lite_server.address}" in out
+    assert sh.registry.view("a").address == own_server.address
+    own_server.kill()
+    assert "refused" in sh.fail(f"connect a {own_server.address} --user someone")  # fails: nothing changes
+    assert sh.registry.view("a").address == own_server.address and sh.states() == {"a": "connected"}
 
 
 @pytest.mark.server

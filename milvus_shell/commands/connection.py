@@ -218,7 +218,8 @@ def connections(ctx: ShellContext, inv: Invocation) -> Table | Message:
 
 def ping(ctx: ShellContext, inv: Invocation) -> Message:
     info = ctx.registry.ping(inv.arg("ALIAS"))
-    return Message(f"{info.alias} ({info.address}): {info.detail}, {info.round_trip_ms:.2f} ms round trip")
+    return Message(f"{info.alias} ({info.address}): {info.detail}, {info.round_trip_ms:.2f} ms round trip",
+                   data=True)  # the answer asked for, not a status report: stdout in scripts too
 
 
 _ALIAS_HELP = "a name of letters, digits, '_' and '-' starting with a letter"
