@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SECTIONS = ("startup", "overhead", "completion", "script", "query")
+SECTIONS = ("startup", "overhead", "completion", "script", "query", "insert")
 
 
 @pytest.fixture

@@ -11,6 +11,8 @@ Measures, each several times, reporting the median and the spread:
               200,000 entries in the history file: in a pseudo-terminal, and in-process
   script      a 1,000-command script run with -f: commands per second
   query       `query C --limit all --format csv > file` on 1,000,000 and 100,000 rows: rows/s, peak RSS
+  insert      `insert C --file F` of a 100,000-row JSON-lines file (dim 128) against pymilvus's own
+              MilvusClient.insert of the same batches, whole processes: rows/s, client CPU seconds
 
 One module per section (startup.py, overhead.py, ...; each has ``run(report, args, servers, cache)``);
 what they share is in common/. In-process shells come from the composition root
@@ -25,6 +27,7 @@ Run from the repository root:
     python -m scripts.bench --write docs/performance.md   # and rewrite the doc
     python -m scripts.bench --only startup,overhead       # some sections
     python -m scripts.bench --quick --only query --query-rows 1000,10000   # a small check of one section
+    python -m scripts.bench --quick --only insert --insert-rows 5000
 """
 
-SECTIONS = ("startup", "overhead", "completion", "script", "query")
+SECTIONS = ("startup", "overhead", "completion", "script", "query", "insert")

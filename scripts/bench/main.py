@@ -17,7 +17,8 @@ from .common.servers import ROOT, Servers
 
 # Sizes that, when changed, belong in the "Reproduce" command of the doc: (dest, flag, default).
 SIZES = (("collections", "--collections", 10_000), ("history", "--history", 200_000),
-         ("query_rows_text", "--query-rows", "100000,1000000"), ("script_commands", "--script-commands", 1000))
+         ("query_rows_text", "--query-rows", "100000,1000000"), ("script_commands", "--script-commands", 1000),
+         ("insert_rows_given", "--insert-rows", None))
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -32,7 +33,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--wait-idle", type=float, default=0, metavar="SECONDS",
                    help="before each section, wait up to SECONDS for the 1-minute load average to drop below 1")
     p.add_argument("--runs", type=int, metavar="N",
-                   help="rounds of each whole-process measure (default 10, --quick 4)")
+                   help="rounds of each whole-process measure (default 10, --quick 4; the insert section: 3)")
     p.add_argument("--collections", type=int, default=10_000,
                    help="collections on the completion server: 1000, 10000 or 100000 (default 10000)")
     p.add_argument("--history", type=int, default=200_000, help="entries in the big history file")
@@ -44,6 +45,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--query-batch", type=int, default=16_384, help="a second batch size for the pymilvus baseline")
     p.add_argument("--query-limit", type=float, metavar="SECONDS",
                    help="stop a query run after this long (default 300, --quick 120)")
+    p.add_argument("--insert-rows", dest="insert_rows_given", type=int, metavar="N",
+                   help="rows in the insert section's file (default 100000, --quick 20000)")
     args = p.parse_args(argv)
     args.sections = SECTIONS if not args.only else tuple(s.strip() for s in args.only.split(",") if s.strip())
     unknown = set(args.sections) - set(SECTIONS)
@@ -62,6 +65,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         args.completion_calls, args.keystrokes, args.query_runs = 200, 15, 3
         args.query_limit = args.query_limit or 300
     args.runs_given, args.runs = args.runs, args.runs or runs
+    args.insert_runs = args.runs_given or 3  # whole inserts of 100,000 rows take ~20 s each: a median of 3
+    args.insert_rows = args.insert_rows_given if args.insert_rows_given is not None else (20_000 if args.quick else 100_000)
+    if args.insert_rows < 1:
+        p.error("--insert-rows: at least 1")
     return args
 
 

@@ -90,6 +90,13 @@ def write_doc(path: Path, report: Report, info: dict[str, str], command: str, ar
         "  `os.wait4`. A run is stopped (SIGINT, by its pid) after a time limit and then says so. The",
         "  CSV's line count is checked. Collection: int64 id, a short VarChar, a 4-dim FloatVector (FLAT",
         "  index, loaded).",
+        f"- **Insert**: `milvus-shell --timeout 60 -c 'connect b ADDRESS; insert bench --file F'` with F a",
+        f"  JSON-lines file of {args.insert_rows:,} rows (int64 id, a short VarChar, an Int32, a 128-dim",
+        "  FloatVector; written once under the cache directory), against a pymilvus script that reads the",
+        "  same file line by line, `json.loads` each line and calls `MilvusClient.insert` with the same",
+        "  batches (5,000 rows or 16 MB of text). Whole processes, each into a fresh collection, taking",
+        "  turns round after round (3 rounds unless --runs); the row count is checked after each. Client",
+        "  CPU is user + system seconds from `os.wait4`: steadier than wall time on a shared machine.",
         "",
     ]
     if report.details:

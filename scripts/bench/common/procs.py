@@ -68,12 +68,13 @@ class Watched:
     status: int  # exit status; -N when ended by signal N
     finished: bool  # False when it was stopped at the time limit
     samples: list[tuple[float, int, int]] = field(default_factory=list)  # (seconds, progress, VmRSS KiB)
+    cpu: float = 0.0  # user + system CPU seconds of the process (and children it waited for), from wait4
 
 
 def watch_run(argv: Sequence[str], *, stdout, env: dict[str, str] | None = None, limit: float = 600,
               progress: Callable[[], int] = lambda: 0, every: float = 2.0) -> Watched:
     """Run ``argv``; sample its RSS and ``progress()`` every ``every`` s; stop it (SIGINT, then SIGKILL,
-    by its own pid) after ``limit`` s. Peak memory comes from os.wait4's rusage."""
+    by its own pid) after ``limit`` s. Peak memory and CPU time come from os.wait4's rusage."""
     with tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
         proc = subprocess.Popen(list(argv), stdout=stdout, stderr=err, env=env)
@@ -101,5 +102,5 @@ def watch_run(argv: Sequence[str], *, stdout, env: dict[str, str] | None = None,
         if finished and proc.returncode != 0:
             err.seek(0)
             raise RuntimeError(f"{' '.join(argv)} exited {proc.returncode}: {err.read().decode(errors='replace')[-2000:]}")
-    return Watched(wall, usage.ru_maxrss, proc.returncode, finished, samples)
+    return Watched(wall, usage.ru_maxrss, proc.returncode, finished, samples, usage.ru_utime + usage.ru_stime)
 
