@@ -133,6 +133,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _warn_of_secrets_in_argv(args: argparse.Namespace) -> None:
     """A secret in argv can be read by every user of the machine (/proc/PID/cmdline) while we run."""
+    if not args.command and not args.address:
+        return  # nothing to look at: the command table is not built before a bare first prompt
     from .commands import build_table  # noqa: PLC0415
     from .parser import secret_spans  # noqa: PLC0415
 
