@@ -14,9 +14,9 @@ from .output import Renderer
 from .registry import BackendLoader, ConnectionRegistry, load_default_backend
 from .settings import Settings
 from .shell import Runner, Shell
-from .table import CommandTable
 
 if TYPE_CHECKING:
+    from .table import CommandTable
     from .config import Config
     from .history import ShellHistory
 
@@ -35,7 +35,7 @@ def build_shell(
     environ: Mapping[str, str] | None = None,
     registry: ConnectionRegistry | None = None,
     backend_loader: BackendLoader = load_default_backend,
-    table: CommandTable | None = None,
+    make_table: Callable[[], "CommandTable"] = build_table,
     history: "ShellHistory | None" = None,
     ask_secret: Callable[[str], str] | None = None,
     confirm: Callable[[Confirmation], bool] | None = None,
@@ -63,7 +63,7 @@ def build_shell(
     ctx = ShellContext(
         registry=registry,
         settings=settings,
-        table=table or build_table(),
+        make_table=make_table,
         history=history,
         ask_secret=on_main_thread(ask_secret) if ask_secret else None,
         confirm=on_main_thread(confirm) if confirm else None,

@@ -133,13 +133,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _warn_of_secrets_in_argv(args: argparse.Namespace) -> None:
     """A secret in argv can be read by every user of the machine (/proc/PID/cmdline) while we run."""
-    if not args.command and not args.address:
-        return  # nothing to look at: the command table is not built before a bare first prompt
+    if not args.command:
+        return  # an ADDRESS holding user:password@ is refused by connect, masked; no table before the prompt
     from .commands import build_table  # noqa: PLC0415
     from .parser import secret_spans  # noqa: PLC0415
 
     table = build_table()
-    if any(secret_spans(text, table) for text in [*args.command, args.address or ""]):
+    if any(secret_spans(text, table) for text in args.command):
         print("milvus-shell: warning: a password or token on the command line can be read by every user "
               "of this machine (ps, /proc/PID/cmdline) while the shell runs; set MILVUS_PASSWORD or "
               "MILVUS_TOKEN instead, or give --password without a value to be asked", file=sys.stderr)

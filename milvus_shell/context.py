@@ -37,7 +37,9 @@ class Confirmation:
 class ShellContext:
     registry: "ConnectionRegistry"
     settings: Settings
-    table: "CommandTable"
+    # Makes the command table on first use (``table``): importing every command module is left until
+    # a line is read or the prompt is equipped, after the first prompt is on screen.
+    make_table: Callable[[], "CommandTable"]
     # Asks for a secret without echo; None when there is no terminal to ask on.
     ask_secret: Callable[[str], str] | None = None
     # Asks before a destructive command; None when there is no one to ask (scripts: --yes or refused).
@@ -60,6 +62,14 @@ class ShellContext:
     config: "Config | None" = None
     # `record FILE`: where the session is being written down (recording.py); None when not recording.
     recorder: "Recorder | None" = None
+
+    _table: "CommandTable | None" = field(default=None, init=False, repr=False)
+
+    @property
+    def table(self) -> "CommandTable":
+        if self._table is None:
+            self._table = self.make_table()
+        return self._table
 
     def __post_init__(self) -> None:
         if self.metadata is None:

@@ -18,17 +18,17 @@ import os
 import stat
 from itertools import islice
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping
 
 from prompt_toolkit.auto_suggest import AutoSuggest, Suggestion
 from prompt_toolkit.buffer import Buffer
 from prompt_toolkit.document import Document
 from prompt_toolkit.history import History, ThreadedHistory
 
-from .errors import ParseError
-from .parser import SECRET_MASK, parse_line, redact
-from .table import CommandTable
 from .paths import private_dir, state_dir
+
+if TYPE_CHECKING:
+    from .table import CommandTable
 
 FILE_NAME = "history"
 MAX_READ_BYTES = 4 * 1024 * 1024  # a bigger file is read from its last 4 MB
@@ -239,13 +239,23 @@ class ShellHistory(ThreadedHistory):
         super().append_string(clean)
 
 
-def shell_history(environ: Mapping[str, str], table: CommandTable, size: int | None = None) -> ShellHistory:
+def shell_history(environ: Mapping[str, str], table: CommandTable | Callable[[], CommandTable],
+                  size: int | None = None) -> ShellHistory:
+    """The prompt's history. ``table`` may be a function that makes the command table: it is then
+    made when the first line is kept, not before the first prompt."""
+    table_of = table if callable(table) else lambda: table
+
     def redact_line(text: str) -> str:
-        return redact(text, table)
+        from .parser import redact  # noqa: PLC0415 - the binder: only once a line is kept
+
+        return redact(text, table_of())
 
     def parses(text: str) -> bool:
+        from .errors import ParseError  # noqa: PLC0415
+        from .parser import parse_line  # noqa: PLC0415
+
         try:
-            parse_line(text, table)
+            parse_line(text, table_of())
         except ParseError:
             return False
         return True
@@ -260,6 +270,7 @@ def ask_again_for_masked(text: str, table: CommandTable) -> str:
     as any wrong secret would.
     """
     from .binder import Role, bind_line  # noqa: PLC0415 - not needed before the first prompt
+    from .parser import SECRET_MASK  # noqa: PLC0415
 
     cuts: list[tuple[int, int]] = []
     for bound in bind_line(text, table):

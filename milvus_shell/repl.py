@@ -8,6 +8,7 @@ thread from then on, so nothing delays the prompt.
 
 from __future__ import annotations
 
+import functools
 import getpass
 import importlib
 import os
@@ -197,11 +198,11 @@ def interactive_shell(settings: Settings, environ: Mapping[str, str] | None = No
     runner = CancellableRunner()
     registry = ConnectionRegistry(timeout=settings.timeout)
     health = ConnectionHealth(check=registry.ping, is_live=registry.is_connected)
-    table = build_table()
+    tables = functools.cache(build_table)  # one table, made once something needs it
     # A command abandoned by Ctrl-C gets Cancelled at its next progress report (a long `load` polls)
     # instead of drawing over the prompt: on_main_thread refuses a worker that was abandoned.
-    shell = build_shell(settings, out=out, err=err, environ=environ, registry=registry, table=table,
-                        history=shell_history(environ, table, settings.history_size),
+    shell = build_shell(settings, out=out, err=err, environ=environ, registry=registry, make_table=tables,
+                        history=shell_history(environ, tables, settings.history_size),
                         runner=tracked(runner, health, registry), ask_secret=ask_secret,
                         confirm=confirm_at_terminal, on_main_thread=runner.on_main_thread, config=config)
     return shell, health

@@ -12,7 +12,6 @@ from .commands.spec import Invocation
 from .context import Confirmation, ShellContext
 from .errors import Cancelled, Declined, OutputClosed, OutputError, ParseError, ShellError, UsageError
 from .output import Renderer
-from .parser import parse_line, redact, redact_at
 from .results import Exit, Group, Message, Result
 
 
@@ -44,6 +43,8 @@ class Shell:
         """Run every command on the line; stop at the first failure. ``where`` prefixes errors.
 
         While ``record`` is on, each command (secrets masked) and all it printed go to the transcript."""
+        from .parser import parse_line  # noqa: PLC0415 - the binder and kinds: after the first prompt
+
         try:
             invocations = parse_line(text, self.ctx.table)
         except ParseError as exc:
@@ -99,6 +100,8 @@ class Shell:
         if recorder is None:
             yield
             return
+        from .parser import redact  # noqa: PLC0415
+
         recorder.begin(self.prompt_text(), redact(text, self.ctx.table))
         self.renderer.tap = recorder.tap
         try:
@@ -175,6 +178,8 @@ class Shell:
 
     def report_parse_error(self, text: str, exc: ParseError, where: str) -> None:
         """The reason, the line with a caret under the column, a hint; secrets masked in all three."""
+        from .parser import redact_at  # noqa: PLC0415
+
         shown, column, reason = redact_at(text, self.ctx.table, exc.column, exc.reason)
         hint = redact_at(text, self.ctx.table, message=exc.hint)[2] if exc.hint else ""
         message = f"{where}{reason}"

@@ -8,9 +8,9 @@ import threading
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from .addresses import DEFAULT_PORT
-from .table import CommandTable
 
 if TYPE_CHECKING:
+    from .table import CommandTable
     from .registry import ConnectionRegistry
 
 Fragments = list[tuple[str, str]]
@@ -165,7 +165,7 @@ def state_fragments(registry: "ConnectionRegistry", health: ConnectionHealth) ->
     return [("class:bottom-toolbar.state.connected", f" {active}: connected{profile} · {count} ")]
 
 
-def syntax_fragments(text: str, table: CommandTable, width: int) -> Fragments:
+def syntax_fragments(text: str, table: "CommandTable", width: int) -> Fragments:
     """The syntax of the command being typed, the parameter at the cursor marked, fitted to ``width``."""
     from .binder import Role, at_cursor  # noqa: PLC0415 - the toolbar comes after the first paint
 
@@ -209,7 +209,7 @@ HINT = " Tab completes · ↑ and Ctrl-R search history · Ctrl-D leaves"
 
 
 def toolbar_fragments(
-    registry: "ConnectionRegistry", health: ConnectionHealth, table: CommandTable, text: str, width: int,
+    registry: "ConnectionRegistry", health: ConnectionHealth, table: "CommandTable", text: str, width: int,
     extra: Sequence[Callable[[], Fragments]] = (),
 ) -> Fragments:
     """State, live aliases, anything ``extra`` adds (a cache refreshing, say), then the syntax hint."""
