@@ -28,7 +28,7 @@ from servers import LiteServer, MilvusStandalone, make_certs
 # ``item.fixturenames`` holds a test's fixtures with everything they depend on.
 SERVER_FIXTURES = frozenset({
     "lite_server", "own_server", "_milvus_pair", "milvus_auth", "milvus_tls",
-    "lite_ready", "milvus_ready", "server",
+    "lite_ready", "milvus_ready", "server", "bare_server", "bare_client",
 })
 
 
@@ -140,6 +140,22 @@ def milvus_ready(milvus_auth):
 def server(request):
     """Each test that asks for it runs twice: on Milvus Lite and on Milvus 2.3.5, both holding explore_data."""
     return request.getfixturevalue("lite_ready" if request.param == "lite" else "milvus_ready")
+
+
+@pytest.fixture(params=["lite", "milvus"])
+def bare_server(request):
+    """Each test that asks for it runs twice: on Milvus Lite and on Milvus 2.3.5 (with auth), as they are."""
+    return request.getfixturevalue("lite_server" if request.param == "lite" else "milvus_auth")
+
+
+@pytest.fixture
+def bare_client(bare_server):
+    """A pymilvus client on ``bare_server``, for setting up what a test needs and checking what it did."""
+    from pymilvus import MilvusClient
+
+    c = MilvusClient(**bare_server.client_kwargs())
+    yield c
+    c.close()
 
 
 # -- shells ----------------------------------------------------------------------------------------

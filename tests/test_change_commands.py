@@ -17,16 +17,14 @@ from milvus_shell.cli import main
 pytestmark = pytest.mark.server
 
 
-@pytest.fixture(params=["lite", "milvus"])
-def server(request):
-    return request.getfixturevalue("lite_server" if request.param == "lite" else "milvus_auth")
+@pytest.fixture
+def server(bare_server):
+    return bare_server
 
 
 @pytest.fixture
-def client(server):
-    c = MilvusClient(**server.client_kwargs())
-    yield c
-    c.close()
+def client(bare_client):
+    return bare_client
 
 
 def make_collection(client, name):

@@ -14,7 +14,7 @@ import pytest
 from pymilvus import DataType, MilvusClient
 
 import milvus_shell
-from harness import Harness
+from harness import Harness, connect_line
 from milvus_shell.cli import main
 
 pytestmark = pytest.mark.server
@@ -23,22 +23,14 @@ ROOT = Path(milvus_shell.__file__).resolve().parent.parent
 DIM = 4
 
 
-def connect_line(server) -> str:
-    if getattr(server, "auth", False):
-        return f"connect default {server.address} --user root --password Milvus"
-    return f"connect default {server.address}"
-
-
-@pytest.fixture(params=["lite", "milvus"])
-def server(request):
-    return request.getfixturevalue("lite_server" if request.param == "lite" else "milvus_auth")
+@pytest.fixture
+def server(bare_server):
+    return bare_server
 
 
 @pytest.fixture
-def client(server):
-    c = MilvusClient(**server.client_kwargs())
-    yield c
-    c.close()
+def client(bare_client):
+    return bare_client
 
 
 def make_books(client, name, dim=DIM, auto_id=False, load=True):
