@@ -68,6 +68,7 @@ class Watched:
     status: int  # exit status; -N when ended by signal N
     finished: bool  # False when it was stopped at the time limit
     samples: list[tuple[float, int, int]] = field(default_factory=list)  # (seconds, progress, VmRSS KiB)
+    cpu: float = 0.0  # user + system seconds, from wait4's rusage
 
 
 def watch_run(argv: Sequence[str], *, stdout, env: dict[str, str] | None = None, limit: float = 600,
@@ -101,5 +102,5 @@ def watch_run(argv: Sequence[str], *, stdout, env: dict[str, str] | None = None,
         if finished and proc.returncode != 0:
             err.seek(0)
             raise RuntimeError(f"{' '.join(argv)} exited {proc.returncode}: {err.read().decode(errors='replace')[-2000:]}")
-    return Watched(wall, usage.ru_maxrss, proc.returncode, finished, samples)
+    return Watched(wall, usage.ru_maxrss, proc.returncode, finished, samples, usage.ru_utime + usage.ru_stime)
 
