@@ -19,7 +19,12 @@ Row = dict[str, Any]
 
 
 class RowBatches(Protocol):
-    """Batches of rows from a server-side cursor; ``close`` frees it (safe to call twice)."""
+    """Batches of rows from a server-side cursor; ``close`` frees it (safe to call twice).
+
+    ``batch_size``: rows the next call asks for; set it between batches to resize the calls that
+    follow (a cursor that cannot be resized keeps its first size)."""
+
+    batch_size: int
 
     def __iter__(self) -> Any: ...
 

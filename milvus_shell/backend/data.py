@@ -16,14 +16,35 @@ if TYPE_CHECKING:
 
 
 class RowStream:
-    """Batches of row dicts from a pymilvus QueryIterator; ``close`` frees it (idempotent)."""
+    """Batches of row dicts from a pymilvus QueryIterator; ``close`` frees it (idempotent).
 
-    def __init__(self, session: "Session", collection: str, filter_expr: str, iterator: Any) -> None:
+    ``batch_size`` is the number of rows the next call asks for; setting it between batches resizes
+    the iterator's following calls (pymilvus 3.0.2's QueryIterator reads its page size from
+    ``_query_options`` on every call and moves its cursor by the rows it returned, so a new size
+    neither skips nor repeats rows). An iterator without those options keeps its first size.
+    """
+
+    def __init__(self, session: "Session", collection: str, filter_expr: str, iterator: Any,
+                 batch_size: int = 0) -> None:
         self._session = session
         self._collection = collection
         self._filter = filter_expr
         self._iterator = iterator
         self._closed = False
+        self._batch_size = batch_size
+
+    @property
+    def batch_size(self) -> int:
+        return self._batch_size
+
+    @batch_size.setter
+    def batch_size(self, rows: int) -> None:
+        options = getattr(self._iterator, "_query_options", None)
+        if rows == self._batch_size or not isinstance(options, dict) or _BATCH_KEYS - options.keys():
+            return
+        self._batch_size = rows
+        for key in _BATCH_KEYS:
+            options[key] = rows
 
     def __iter__(self) -> Iterator[list[dict[str, Any]]]:
         try:
@@ -32,7 +53,10 @@ class RowStream:
                     batch = self._session.call(self._next)
                 if not batch:
                     return
-                yield [_plain(r) for r in batch]
+                rows = _plain_rows(batch)
+                del batch  # let the reply go before the next call: one batch in memory at a time
+                yield rows
+                del rows
         finally:
             self.close()
 
@@ -50,8 +74,40 @@ class RowStream:
                 pass
 
 
+# QueryIterator's options that hold its page size: rows kept per call, and the limit sent to the server.
+_BATCH_KEYS = frozenset({"batch_size", "limit"})
+# Values that need no conversion: most of every row.
+_PLAIN_TYPES = frozenset({str, int, float, bool, bytes, dict, type(None)})
+
+
+def _plain_rows(batch: Sequence[Any]) -> list[dict[str, Any]]:
+    """``_plain`` of every row of a query-iterator batch, looking only at the columns that are not plain
+    in the first row (pymilvus decodes a column one way for all its rows): most values are kept as
+    they are without a look. A row with other keys than the first (a dynamic field) is done in full."""
+    # pymilvus's rows are dicts of their own (the iterator keeps only the last primary key): used as
+    # they are, not copied.
+    rows = [r if type(r) is dict else dict(r) for r in batch]
+    if not rows:
+        return rows
+    plain = _PLAIN_TYPES
+    keys = rows[0].keys()
+    odd = [k for k, v in rows[0].items() if type(v) not in plain]
+    # a column of plain lists in the first row (vectors, arrays) holds plain lists in every row
+    lists = {k for k in odd if _plain_value(rows[0][k]) is rows[0][k] and type(rows[0][k]) is list}
+    for row in rows:
+        if row.keys() != keys:
+            row.update(_plain(row))
+            continue
+        for k in odd:
+            v = row[k]
+            if type(v) not in plain and not (type(v) is list and k in lists):
+                row[k] = _plain_value(v)
+    return rows
+
+
 def _plain(row: Any) -> dict[str, Any]:
-    return {k: _plain_value(v) for k, v in dict(row).items()}
+    plain = _PLAIN_TYPES
+    return {k: v if type(v) in plain else _plain_value(v) for k, v in dict(row).items()}
 
 
 def _plain_hit(hit: Any) -> dict[str, Any]:
@@ -65,6 +121,8 @@ def _plain_value(value: Any) -> Any:
     if isinstance(value, (str, int, float, bool, bytes, dict)) or value is None:
         return value
     if isinstance(value, list):
+        if value and type(value[0]) in _PLAIN_TYPES and type(value[-1]) in _PLAIN_TYPES:
+            return value  # a vector or an array from pymilvus: already plain (elements share a type)
         return [_plain_value(v) for v in value]
     tolist = getattr(value, "tolist", None)
     if tolist is not None:
@@ -112,7 +170,7 @@ class DataOps:
             kwargs["offset"] = offset
         with about(self, collection, filter_expr):
             iterator = self.call(self.client.query_iterator, collection, **kwargs)
-        return RowStream(self, collection, filter_expr, iterator)
+        return RowStream(self, collection, filter_expr, iterator, batch_size)
 
     def get(self, collection: str, ids: Sequence[Any], fields: Sequence[str] | None) -> list[dict[str, Any]]:
         with about(self, collection):

@@ -1,10 +1,13 @@
-"""Query: `query C --limit all --format csv > file` over row collections: rows/s, peak and running
-RSS, and pymilvus's query_iterator on the same server for scale."""
+"""Query: `query C --limit all --format csv > file` over row collections: rows/s, CPU seconds, peak
+and running RSS; side by side, run after run, a plain pymilvus script that exports the same rows
+through its query_iterator to a CSV file (the budget: within 10% of it, start-up included); and
+pymilvus's query_iterator in-process, nothing written, for scale."""
 
 from __future__ import annotations
 
 import argparse
 import random
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -19,6 +22,28 @@ from .common.term import terminal_env
 
 if TYPE_CHECKING:
     from .common.servers import LiteServer
+
+
+# What a user would write to export a collection with pymilvus itself: its query_iterator at the
+# largest batch, each page written as CSV as it comes (vectors as Python writes lists).
+PYMILVUS_EXPORT = """
+import csv, logging, os, sys
+os.environ.setdefault("GRPC_VERBOSITY", "NONE")
+from pymilvus import MilvusClient
+logging.getLogger("pymilvus").setLevel(logging.CRITICAL)
+address, name = sys.argv[1], sys.argv[2]
+client = MilvusClient(uri="http://" + address, timeout=60)
+fields = [f["name"] for f in client.describe_collection(name)["fields"]]
+it = client.query_iterator(name, batch_size=16384, output_fields=fields, timeout=600)
+out = csv.writer(sys.stdout, lineterminator="\\n")
+out.writerow(fields)
+while True:
+    page = it.next()
+    if not page:
+        break
+    out.writerows([[row[f] for f in fields] for row in page])
+it.close()
+"""
 
 
 def ensure_rows(server: "LiteServer", name: str, rows: int) -> None:
@@ -64,7 +89,8 @@ def run(report: Report, args: argparse.Namespace, servers: Servers, cache: Path)
         for name, n in sizes:
             runs = args.query_runs if n <= 100_000 else max(1, args.query_runs - 1)
             log(f"query: {name}, {runs} run(s), each stopped after {args.query_limit:g} s at most")
-            walls, peak, rate = Stat(), Stat(), Stat()
+            walls, peak, rate, cpu = Stat(), Stat(), Stat(), Stat()
+            py_rate, py_cpu, py_peak = Stat(), Stat(), Stat()
             capped: list[tuple[float, int]] = []
             rss_curve: list[tuple[float, int, int]] = []
             with tempfile.TemporaryDirectory(prefix="bench-home-") as tmp:
@@ -81,10 +107,19 @@ def run(report: Report, args: argparse.Namespace, servers: Servers, cache: Path)
                     rss_curve = run.samples
                     if run.finished:
                         walls.add(run.wall)
+                        cpu.add(run.cpu)
                         check_csv(report, out, n, name)
                     else:
                         capped.append((run.wall, written))
                         break  # one run stopped at the limit says enough
+                    if args.query_direct:  # the same export by pymilvus, right after: the same load
+                        with open(out, "w") as f:
+                            base = watch_run([sys.executable, "-c", PYMILVUS_EXPORT, server.address, name],
+                                             stdout=f, env=env, limit=args.query_limit)
+                        if base.finished:
+                            py_rate.add(n / base.wall)
+                            py_cpu.add(base.cpu)
+                            py_peak.add(base.peak_kib)
             peaks[n] = peak
             label = f"`query {name} --limit all --format csv > file`, {n:,} rows"
             if capped:
@@ -97,6 +132,15 @@ def run(report: Report, args: argparse.Namespace, servers: Servers, cache: Path)
                            "no streaming export", "bounded memory")
             report.row(f"… {n:,} rows: wall time / peak RSS",
                        f"{spread(walls, fmt_seconds) if walls else 'stopped at the limit'} / {spread(peak, fmt_mb)}")
+            if py_rate.n and rate.n:
+                ratio = rate.median / py_rate.median
+                report.row(f"… {n:,} rows: the same export by a pymilvus script (query_iterator, batch 16,384, "
+                           "CSV to the file; whole process, run alternately with the shell): rows/s",
+                           spread(py_rate, lambda v: fmt_rate(v, "rows/s")),
+                           budget="shell within 10%", verdict=verdict(ratio >= 0.9, f"shell at {ratio:.0%} of it"))
+                report.row(f"… {n:,} rows: CPU seconds (user + system), shell vs pymilvus script",
+                           f"{spread(cpu, fmt_seconds)} vs {spread(py_cpu, fmt_seconds)}")
+                report.row(f"… {n:,} rows: peak RSS of the pymilvus script", spread(py_peak, fmt_mb))
             if len(rss_curve) >= 4:
                 live = [x for x in rss_curve if x[2] and x[1] > n // 100]
                 if len(live) >= 2:
