@@ -290,3 +290,11 @@ def test_two_aliases_on_one_embedded_lite_folder(sh, tmp_path):
     sh.ok("disconnect two; disconnect one")
     sh.ok("connect one")  # the last one out stopped it; a new connect starts it again
     assert "serving" in sh.ok("ping one")
+
+
+@pytest.mark.server
+def test_a_lite_folder_used_by_another_process_is_said(sh, own_server):
+    """milvus-lite keeps one server per data folder and locks it; a second process cannot open it."""
+    err = sh.fail(f"connect other --lite {own_server.db_dir}")
+    assert "another process is using that data folder" in err and "Traceback" not in err
+    assert sh.states() == {}

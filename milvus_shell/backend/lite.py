@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 
 from ..errors import ConnectFailed
@@ -27,8 +28,33 @@ def start(path: str) -> str:
         raise ConnectFailed(f"cannot open Milvus Lite at {path}: it is a file, not a data folder", "lite")
     uri = manager.start_and_get_uri(path)
     if uri is None:
+        if _locked_by_another_process(path):
+            raise ConnectFailed(f"Milvus Lite could not start on {path}: another process is using that data folder",
+                                "lite", "stop the other shell or server using it, or give --lite another folder")
         raise ConnectFailed(f"Milvus Lite could not start on {path}", "lite")
     return uri
+
+
+def _locked_by_another_process(path: str) -> bool:
+    """Whether another process holds Milvus Lite's lock on the data folder (milvus-lite swallows the
+    reason). The lock file is opened read-only and never created: it is not the shell's."""
+    try:
+        from milvus_lite.db import LOCK_FILENAME  # noqa: PLC0415
+    except ImportError:
+        return False
+    try:
+        fd = os.open(os.path.join(path, LOCK_FILENAME), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
 
 
 def stop(path: str) -> None:
