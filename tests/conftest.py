@@ -16,6 +16,7 @@ A test that starts a server without those fixtures (an embedded Milvus Lite on a
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -153,7 +154,14 @@ def bare_client(bare_server):
     """A pymilvus client on ``bare_server``, for setting up what a test needs and checking what it did."""
     from pymilvus import MilvusClient
 
-    c = MilvusClient(**bare_server.client_kwargs())
+    for attempt in range(3):  # Lite's gRPC server may refuse a new client with "too many pings": back off
+        try:
+            c = MilvusClient(**bare_server.client_kwargs())
+            break
+        except Exception:  # noqa: BLE001 - the last attempt's error is raised
+            if attempt == 2:
+                raise
+            time.sleep(1 + attempt)
     yield c
     c.close()
 
