@@ -200,7 +200,7 @@ KINDS: dict[Kind, ValueKind] = {
 
 def convert(param: Param, value: str, what: str) -> Any:
     """``value`` converted by ``param``'s kind; a keyword of the parameter passes as it is."""
-    if value in param.keywords or (value.lower() in param.keywords):
+    if value.lower() in param.keywords:  # keywords are declared in lower case
         return value.lower()
     assert param.kind is not None
     return KINDS[param.kind].convert(value, param, what)

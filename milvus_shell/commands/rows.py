@@ -371,12 +371,14 @@ _LOADING_DETAILS = (
     "See docs/loading.md."
 )
 
+_ROWS_JSON = Positional("JSON", Kind.JSON, "a row (a JSON object) or a JSON array of rows")
+
 COMMANDS = (
     Command(
         name="insert",
         summary="Add rows to a collection: a JSON row or array on the line, or a file",
         handler=insert,
-        positionals=(_COLLECTION, Positional("JSON", Kind.JSON, "a row (a JSON object) or a JSON array of rows")),
+        positionals=(_COLLECTION, _ROWS_JSON),
         options=_write_options("insert"),
         examples=(
             "insert books '{\"id\": 1, \"title\": \"Dune\", \"year\": 1965, \"vector\": [0.1, 0.2, 0.3, 0.4]}'",
@@ -390,7 +392,7 @@ COMMANDS = (
         name="upsert",
         summary="Add rows, replacing those whose primary key is already there",
         handler=upsert,
-        positionals=(_COLLECTION, Positional("JSON", Kind.JSON, "a row (a JSON object) or a JSON array of rows")),
+        positionals=(_COLLECTION, _ROWS_JSON),
         options=_write_options("upsert"),
         examples=(
             "upsert books '{\"id\": 1, \"title\": \"Dune\", \"year\": 1965, \"vector\": [0.1, 0.2, 0.3, 0.4]}'",
