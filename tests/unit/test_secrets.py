@@ -17,7 +17,7 @@ from milvus_shell.commands import build_table
 from milvus_shell.history import PrivateFileHistory, ShellHistory, shell_history
 from milvus_shell.parser import SECRET_MASK, redact
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SECRET = "S3cretValue"
 
 # Lines that fail to parse, each holding SECRET somewhere.

@@ -6,7 +6,7 @@ from milvus_shell.cli import main
 from milvus_shell.commands import build_table
 from milvus_shell.docgen import commands_markdown
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_commands_md_is_up_to_date():

@@ -11,7 +11,7 @@ import pytest
 from servers import LiteServer
 from transcripts import Runner, Swap, normalise, read_blocks, unmarked_prompts
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # Every Markdown file that may hold a transcript (commands.md is generated from the command table).
 DOCS = sorted([ROOT / "README.md", *(p for p in (ROOT / "docs").glob("*.md") if p.name != "commands.md")])
 RUNNABLE = [p for p in DOCS if any(b.kind == "run" for b in read_blocks(p))]

@@ -18,7 +18,7 @@ from fake_sessions import FakeBackend
 from harness import Harness, connect_line
 from milvus_shell.settings import Settings
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def shell(*args, stdin=""):

@@ -169,7 +169,7 @@ def test_an_export_cut_off_by_a_dying_server_says_it_is_incomplete(own_server):
                           timeout=30)
     finally:
         client.close()
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     proc = subprocess.Popen(
         [sys.executable, "-m", "milvus_shell", "--timeout", "3", own_server.address, "-c",
          "query cut --limit all --format csv"],

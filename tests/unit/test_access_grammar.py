@@ -1,6 +1,6 @@
 """Access-control and diagnostics commands without a server: their grammar (privilege names and
 object types checked, with did-you-mean), watch's refusals and its count-like changes, the wording
-of a PERMISSION_DENIED, and new passwords kept out of history. Real-server tests: test_admin_server.py."""
+of a PERMISSION_DENIED, and new passwords kept out of history. Real-server tests: tests/server/test_access_server.py."""
 
 from __future__ import annotations
 
