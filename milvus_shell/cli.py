@@ -35,13 +35,10 @@ def build_argparser() -> argparse.ArgumentParser:
     p.add_argument("-f", "--file", metavar="FILE", help="run the commands in FILE and exit")
     p.add_argument("--config", metavar="PATH",
                    help="the config file (default $XDG_CONFIG_HOME/milvus-shell/config.toml)")
-    from .setting_table import SETTINGS  # noqa: PLC0415
-
-    from .commands.spec import Kind  # noqa: PLC0415
-    from .settings import FORMATS  # noqa: PLC0415
+    from .settings import SETTINGS  # noqa: PLC0415
 
     for spec in SETTINGS:  # one flag per setting; it beats the config file
-        listed = {"choices": FORMATS} if spec.kind is Kind.FORMAT else {"type": _setting_type(spec)}
+        listed = {"choices": spec.choices} if spec.choices else {"type": _setting_type(spec)}
         p.add_argument(spec.flag_name, dest=f"setting_{spec.name}", default=None, **listed,
                        metavar=spec.name.upper(),
                        help=f"{spec.help[:1].lower()}{spec.help[1:]}: {spec.value_help} "
@@ -73,7 +70,7 @@ def _setting_type(spec) -> Callable[[str], object]:
 def build_settings(args: argparse.Namespace, config_settings: dict, environ, interactive: bool,
                    stdout_tty: bool) -> Settings:
     """Defaults, then the config file's [settings], then the flags."""
-    from .setting_table import SETTINGS  # noqa: PLC0415
+    from .settings import SETTINGS  # noqa: PLC0415
 
     settings = Settings(debug=args.debug, interactive=interactive)
     for spec in SETTINGS:

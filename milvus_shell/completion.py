@@ -18,8 +18,6 @@ from prompt_toolkit.document import Document
 
 from .binder import Role, at_cursor, bind_line
 from .commands.spec import Command, Kind, Option, Param
-from .settings import FORMATS
-from .kinds import source_of
 from .table import MAX_COMMAND_WORDS, CommandTable
 
 if TYPE_CHECKING:
@@ -68,9 +66,9 @@ ValueSource = Callable[[Slot], Iterable[Union[Candidate, str]]]
 class ShellCompleter(Completer):
     """Command names, the typed command's options, and values by kind from ``sources``."""
 
-    def __init__(self, table: CommandTable, sources: Mapping[str, ValueSource] | None = None) -> None:
+    def __init__(self, table: CommandTable, sources: Mapping[Kind, ValueSource] | None = None) -> None:
         self.table = table
-        self.sources: dict[str, ValueSource] = dict(sources or {})
+        self.sources: dict[Kind, ValueSource] = dict(sources or {})
 
     def get_completions(self, document: Document, complete_event: CompleteEvent) -> Iterator[Completion]:
         text = document.text_before_cursor
@@ -112,8 +110,7 @@ class ShellCompleter(Completer):
                 yield Completion(opt.name, start, display_meta=opt.help)
 
     def _values(self, slot: Slot, raw: str, start: int) -> Iterator[Completion]:
-        name = source_of(slot.kind) if slot.kind is not None else None
-        source = self.sources.get(name) if name is not None else None
+        source = self.sources.get(slot.kind) if slot.kind is not None else None
         if source is None:
             return
         quote = raw[:1] if raw[:1] in ("'", '"') else ""
@@ -162,18 +159,16 @@ def quote_word(text: str, quote: str = "") -> str:
 def default_sources(
     registry: "ConnectionRegistry", table: CommandTable, history: Callable[[], Sequence[str]] = tuple,
     profiles: Callable[[], Mapping[str, Any]] = dict,
-) -> dict[str, ValueSource]:
-    """The sources that need no server: aliases (and profile names), addresses, paths, choices,
-    command names, and the fixed vocabularies (formats, on/off). Server names come from the metadata
-    cache's sources."""
+) -> dict[Kind, ValueSource]:
+    """The sources that need no server: aliases (and profile names), addresses, paths, choices (the
+    formats among them), command names and on/off. Server names come from the metadata cache's."""
     return {
-        "aliases": alias_source(registry, profiles),
-        "addresses": address_source(registry, table, history),
-        "paths": path_source,
-        "choices": choice_source,
-        "commands": command_source(table),
-        "formats": lambda slot: FORMATS,
-        "switches": lambda slot: ("on", "off"),
+        Kind.ALIAS: alias_source(registry, profiles),
+        Kind.ADDRESS: address_source(registry, table, history),
+        Kind.PATH: path_source,
+        Kind.CHOICE: choice_source,
+        Kind.COMMAND: command_source(table),
+        Kind.SWITCH: lambda slot: ("on", "off"),
     }
 
 

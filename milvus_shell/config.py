@@ -92,7 +92,7 @@ def _where_and_what(message: str) -> str:
 
 def _check(document: dict[str, Any], config: Config) -> None:
     from .kinds import ALIAS_RE, KindError  # noqa: PLC0415
-    from .setting_table import BY_NAME  # noqa: PLC0415
+    from .settings import BY_NAME  # noqa: PLC0415
 
     path = config.path
     for table, value in document.items():

@@ -3,8 +3,10 @@ how it is colored, and where its completions come from.
 
 The binder converts every value through this table, so a handler receives values that are already
 valid (an int for an INTEGER, a bool for a SWITCH, parsed JSON for a JSON) and never checks again.
-Styles are names the highlighter maps to pygments tokens; sources are names the completer maps to
-value sources (milvus_shell/completion.py, milvus_shell/metadata.py).
+Styles are names the highlighter maps to pygments tokens. A kind marked ``completed`` must have a
+value source keyed by that Kind in the shell's completer (milvus_shell/completion.py's
+``default_sources`` and milvus_shell/metadata.py's ``completion_sources``); ``missing_sources`` names
+the ones a set of sources lacks, and a test checks the shell's full set against it.
 """
 
 from __future__ import annotations
@@ -14,13 +16,12 @@ import json
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Collection, Iterator
 
 from .addresses import parse_address
 from .bounds import MAX_ROWS, MAX_SECONDS, MIN_SECONDS, parse_count, parse_seconds, parse_vectors
 from .commands.spec import Kind, Param
 from .errors import UsageError
-from .settings import FORMATS
 
 ALIAS_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 MAX_JSON_DEPTH = 32
@@ -43,7 +44,7 @@ Convert = Callable[[str, Param, str], Any]  # (word, its parameter, how to name 
 class ValueKind:
     convert: Convert
     style: str = "name"  # name, number, constant, string, keyword
-    source: str | None = None  # the completion source's name, None for no completion
+    completed: bool = False  # the shell's completer has a value source for this kind
 
 
 def _as_is(value: str, param: Param, what: str) -> str:
@@ -124,12 +125,6 @@ def _choice(value: str, param: Param, what: str) -> str:
     raise KindError(f"{what} must be one of {', '.join(param.choices)}, not {value!r}")
 
 
-def _format(value: str, param: Param, what: str) -> str:
-    if value.lower() not in FORMATS:
-        raise KindError(f"unknown format {value!r}", "formats: " + ", ".join(FORMATS))
-    return value.lower()
-
-
 def _switch(value: str, param: Param, what: str) -> bool:
     word = value.lower()
     if word not in SWITCH_WORDS:
@@ -176,26 +171,29 @@ def max_nesting(text: str) -> int:
 
 
 KINDS: dict[Kind, ValueKind] = {
-    Kind.WORD: ValueKind(_as_is, "name", "words"),  # "words" and "text": no source by default
-    Kind.ALIAS: ValueKind(_alias, "alias", "aliases"),
-    Kind.ADDRESS: ValueKind(_address, "string", "addresses"),
-    Kind.PATH: ValueKind(_path, "string", "paths"),
+    Kind.WORD: ValueKind(_as_is, "name"),
+    Kind.ALIAS: ValueKind(_alias, "alias", completed=True),
+    Kind.ADDRESS: ValueKind(_address, "string", completed=True),
+    Kind.PATH: ValueKind(_path, "string", completed=True),
     Kind.NUMBER: ValueKind(_number, "number"),
     Kind.INTEGER: ValueKind(_integer, "number"),
     Kind.SECRET: ValueKind(_secret, "string"),
-    Kind.COMMAND: ValueKind(_as_is, "keyword", "commands"),
-    Kind.CHOICE: ValueKind(_choice, "constant", "choices"),
-    Kind.TEXT: ValueKind(_as_is, "string", "text"),
+    Kind.COMMAND: ValueKind(_as_is, "keyword", completed=True),
+    Kind.CHOICE: ValueKind(_choice, "constant", completed=True),
+    Kind.TEXT: ValueKind(_as_is, "string"),
     Kind.JSON: ValueKind(_json, "string"),
     Kind.VECTORS: ValueKind(_vectors, "string"),
-    Kind.DATABASE: ValueKind(_as_is, "name", "databases"),
-    Kind.COLLECTION: ValueKind(_as_is, "name", "collections"),
-    Kind.FIELD: ValueKind(_as_is, "name", "fields"),
-    Kind.PARTITION: ValueKind(_as_is, "name", "partitions"),
-    Kind.INDEX: ValueKind(_as_is, "name", "indexes"),
-    Kind.FORMAT: ValueKind(_format, "constant", "formats"),
-    Kind.SWITCH: ValueKind(_switch, "constant", "switches"),
+    Kind.DATABASE: ValueKind(_as_is, "name", completed=True),
+    Kind.COLLECTION: ValueKind(_as_is, "name", completed=True),
+    Kind.FIELD: ValueKind(_as_is, "name", completed=True),
+    Kind.PARTITION: ValueKind(_as_is, "name", completed=True),
+    Kind.INDEX: ValueKind(_as_is, "name", completed=True),
+    Kind.SWITCH: ValueKind(_switch, "constant", completed=True),
 }
+if set(KINDS) != set(Kind):  # a Kind without its entry would fail at its first word, far from here
+    raise RuntimeError(f"kinds.KINDS lacks {sorted(k.name for k in set(Kind) - set(KINDS))}")
+
+COMPLETED: frozenset[Kind] = frozenset(k for k, v in KINDS.items() if v.completed)
 
 
 def convert(param: Param, value: str, what: str) -> Any:
@@ -210,5 +208,6 @@ def style_of(kind: Kind) -> str:
     return KINDS[kind].style
 
 
-def source_of(kind: Kind) -> str | None:
-    return KINDS[kind].source
+def missing_sources(sources: Collection[Kind]) -> list[Kind]:
+    """The completed kinds that ``sources`` (a completer's sources, by Kind) has no source for."""
+    return sorted(COMPLETED - set(sources), key=lambda k: k.value)

@@ -100,8 +100,8 @@ class MetadataCache:
         end = bisect.bisect_left(names, prefix + "\U0010ffff")
         return list(names[start:end])
 
-    def completion_sources(self) -> dict[str, Callable[[Any], Iterable[str]]]:
-        """Value sources for the completer (completion.py's Slot in, names out), by source name."""
+    def completion_sources(self) -> dict[Kind, Callable[[Any], Iterable[str]]]:
+        """Value sources for the completer (completion.py's Slot in, names out), by Kind."""
         def database(slot: Any) -> Iterable[str]:
             return self.names(None, Kind.DATABASE)
 
@@ -127,11 +127,11 @@ class MetadataCache:
             return source
 
         return {
-            "databases": database,
-            "collections": collection,
-            "fields": of_collection(Kind.FIELD),
-            "partitions": of_collection(Kind.PARTITION),
-            "indexes": of_collection(Kind.INDEX),
+            Kind.DATABASE: database,
+            Kind.COLLECTION: collection,
+            Kind.FIELD: of_collection(Kind.FIELD),
+            Kind.PARTITION: of_collection(Kind.PARTITION),
+            Kind.INDEX: of_collection(Kind.INDEX),
         }
 
     # -- refreshing ---------------------------------------------------------------------------------

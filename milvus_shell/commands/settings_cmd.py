@@ -1,11 +1,11 @@
-"""set: show the session's settings, or change one (`set NAME VALUE`, one command per setting of
-milvus_shell/setting_table.py)."""
+"""set: show the session's settings, or change one (`set NAME VALUE`, one command per setting
+declared in milvus_shell/settings.py)."""
 
 from __future__ import annotations
 
 from ..context import ShellContext
 from ..results import Message, Table
-from ..setting_table import BY_NAME, SETTINGS, SettingDef, shown
+from ..settings import BY_NAME, SETTINGS, SettingDef, shown
 from .spec import FORMAT_OPTION, Command, Invocation
 
 
@@ -31,21 +31,12 @@ def set_value(ctx: ShellContext, inv: Invocation) -> Message:
 
 
 def _set_command(spec: SettingDef) -> Command:
-    examples = {
-        "format": ("set format vertical", "set format json"),
-        "timeout": ("set timeout 30",),
-        "pager": ("set pager off", "set pager 'less -SR'"),
-        "history_size": ("set history_size 50000",),
-        "color": ("set color off",),
-        "prompt": ("set prompt '{alias}@{host}/{db}> '",),
-        "timing": ("set timing on",),
-    }.get(spec.name, ())
     return Command(
         name=f"set {spec.name}",
         summary=spec.help,
         handler=set_value,
         positionals=(spec.param(),),
-        examples=examples,
+        examples=spec.examples,
         details=f"In the config file: [settings] {spec.name}; at start: {spec.flag_name}."
         if spec.flag else f"In the config file: [settings] {spec.name}.",
     )

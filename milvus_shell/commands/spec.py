@@ -11,11 +11,13 @@ import enum
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence, Union
 
-from ..settings import FORMATS
-
 if TYPE_CHECKING:
     from ..context import ShellContext
     from ..results import Result
+
+
+# The output formats: `set format`, and --format of every command that prints rows.
+FORMATS = ("table", "vertical", "json", "csv")
 
 
 class Kind(enum.Enum):
@@ -39,8 +41,7 @@ class Kind(enum.Enum):
     FIELD = "field"  # also a comma-separated list of fields (--fields a,b)
     PARTITION = "partition"
     INDEX = "index"
-    # Fixed vocabularies.
-    FORMAT = "format"  # table, vertical, json, csv
+    # A fixed vocabulary.
     SWITCH = "switch"  # on, off (also true/false, yes/no): converts to a bool
 
 

@@ -273,7 +273,7 @@ def test_set_format_and_timing(sh):
 
 
 def test_set_rejects_unknown_values(sh):
-    assert "unknown format 'yaml'" in sh.fail("set format yaml")
+    assert "must be one of table, vertical, json, csv, not 'yaml'" in sh.fail("set format yaml")
     assert "set timing takes on or off" in sh.fail("set timing maybe")
 
 

@@ -208,7 +208,7 @@ def test_pluggable_source_sees_the_other_values_given(grammar):
         seen.append((slot.command.name, slot.param.name, slot.word, dict(slot.given)))
         return [Candidate("title", "VarChar"), Candidate("year", "Int64"), "vector"]
 
-    completer.sources["text"] = fields
+    completer.sources[Kind.TEXT] = fields
     assert complete(completer, "query books --format json --fields t") == ["title"]
     assert seen == [("query", "--fields", "t", {"COLLECTION": "books", "format": "json"})]
     assert complete(completer, "query books --fields ea") == ["year"]  # containing, after prefix
@@ -217,7 +217,7 @@ def test_pluggable_source_sees_the_other_values_given(grammar):
 
 def test_candidates_that_need_quotes_are_quoted(grammar):
     _, completer = grammar
-    completer.sources["words"] = lambda slot: ["my books", "it's", "plain"]
+    completer.sources[Kind.WORD] = lambda slot: ["my books", "it's", "plain"]
     assert complete(completer, "query ")[:3] == ["'my books'", '"it\'s"', "plain"]
     assert complete(completer, "query 'my") == ["'my books'"]
     assert complete(completer, 'query "my') == ['"my books"']
@@ -253,7 +253,7 @@ def test_completion_reads_no_session(registry, table):
 def test_many_candidates(grammar):
     _, completer = grammar
     names = [f"collection_{i:05d}" for i in range(10_000)] * 2  # duplicates are offered once
-    completer.sources["words"] = lambda slot: names
+    completer.sources[Kind.WORD] = lambda slot: names
     offered = complete(completer, "query ")
     assert len(offered) == 1000 + 3  # the first thousand, and the options: typing more narrows it
     assert offered[:2] == ["collection_00000", "collection_00001"]

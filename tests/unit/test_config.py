@@ -19,8 +19,7 @@ from milvus_shell.config_file import with_profile, without_profile
 from milvus_shell.errors import UsageError
 from milvus_shell.profiles import Profile, read_secret_file
 from milvus_shell.registry import ConnectionRegistry
-from milvus_shell.setting_table import SETTINGS
-from milvus_shell.settings import Settings
+from milvus_shell.settings import SETTINGS, Settings
 
 from prompt_toolkit.completion import CompleteEvent
 from prompt_toolkit.document import Document
@@ -79,7 +78,7 @@ def test_unknown_keys_wrong_types_and_plain_passwords_are_named(tmp_path):
     text = "\n".join(config.problems)
     assert "unknown key [settings] colour" in text
     assert "[settings] timeout must be a number of seconds, not a string ('ten')" in text
-    assert "[settings] format: unknown format 'yaml'" in text
+    assert "[settings] format must be one of table, vertical, json, csv, not 'yaml'" in text
     assert "[settings] history_size must be a whole number" in text
     assert "[connections.prod] password: refused" in text and "password_env" in text
     assert "hunter2" not in text
