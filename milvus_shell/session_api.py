@@ -1,7 +1,9 @@
-"""What a live connection offers the commands: the server operations, as one typed protocol.
+"""What a live connection offers the commands: the server operations, as typed protocols.
 
-backend.Session (the only code that talks to pymilvus) implements it; tests/fake_sessions.py has an
-in-memory one for handler tests without a server. Handlers reach a session through
+One protocol per area (looking around, reading rows, writing rows, layout, access, diagnostics), each
+with the basics every session has; ServerSession is their union. backend.Session (the only code that
+talks to pymilvus) implements all of it; a fake for tests implements only the areas its tests need
+(tests/fake_sessions.py, checked by the type checker). Handlers reach a session through
 ``ctx.session()`` and never import the backend. Every method is bounded by the call timeout and
 raises only the shell's own errors (errors.py); results are plain data (catalog.py).
 """
@@ -31,7 +33,9 @@ class RowBatches(Protocol):
     def close(self) -> None: ...
 
 
-class ServerSession(Protocol):
+class SessionBasics(Protocol):
+    """What every session has, whatever the area."""
+
     server_version: str
     database: str
     round_trip_ms: float
@@ -43,7 +47,10 @@ class ServerSession(Protocol):
 
     def close(self, stop_embedded: bool = True) -> None: ...
 
-    # -- looking around
+
+class ExploreSession(SessionBasics, Protocol):
+    """Looking around: names and descriptions of what the server holds."""
+
     def list_databases(self) -> list[str]: ...
 
     def list_collections(self) -> list[str]: ...
@@ -64,17 +71,12 @@ class ServerSession(Protocol):
 
     def list_aliases(self, collection: str = "") -> list[tuple[str, str]]: ...
 
-    def list_users(self) -> list[tuple[str, list[str]]]: ...
+    def alias_target(self, alias: str) -> str | None: ...
 
-    def list_roles(self) -> list[str]: ...
 
-    def server_info(self) -> ServerInfo: ...
+class ReadSession(SessionBasics, Protocol):
+    """Reading rows: count, query, get, search."""
 
-    def load(self, name: str, wait: float, progress: Callable[[int], None] = ...) -> float: ...
-
-    def release(self, name: str) -> None: ...
-
-    # -- reading rows
     def count(self, collection: str, filter_expr: str = "") -> int: ...
 
     def query(self, collection: str, filter_expr: str, fields: Sequence[str] | None, limit: int,
@@ -90,8 +92,26 @@ class ServerSession(Protocol):
                filter_expr: str, fields: Sequence[str], params: dict[str, Any],
                partitions: Sequence[str] | None = None) -> list[list[Row]]: ...
 
-    # -- changing what the server holds
+
+class WriteSession(SessionBasics, Protocol):
+    """Writing rows (backend/write.py), and flushing them to sealed segments."""
+
+    def insert(self, collection: str, rows: Sequence[Row], partition: str = "") -> list[Any]: ...
+
+    def upsert(self, collection: str, rows: Sequence[Row], partition: str = "") -> list[Any]: ...
+
+    def delete(self, collection: str, filter_expr: str = "", ids: Sequence[Any] | None = None,
+               partition: str = "") -> None: ...
+
     def flush(self, name: str) -> None: ...
+
+
+class LayoutSession(SessionBasics, Protocol):
+    """Changing what the server holds: databases, collections, indexes, partitions, aliases, loading."""
+
+    def load(self, name: str, wait: float, progress: Callable[[int], None] = ...) -> float: ...
+
+    def release(self, name: str) -> None: ...
 
     def drop_collection(self, name: str) -> None: ...
 
@@ -112,15 +132,20 @@ class ServerSession(Protocol):
 
     def drop_partition(self, collection: str, name: str) -> None: ...
 
-    def alias_target(self, alias: str) -> str | None: ...
-
     def create_alias(self, alias: str, collection: str) -> None: ...
 
     def alter_alias(self, alias: str, collection: str) -> str: ...
 
     def drop_alias(self, alias: str) -> None: ...
 
-    # -- users, roles and grants (servers with authorization; Milvus Lite has none)
+
+class AccessSession(SessionBasics, Protocol):
+    """Users, roles and grants (servers with authorization; Milvus Lite has none)."""
+
+    def list_users(self) -> list[tuple[str, list[str]]]: ...
+
+    def list_roles(self) -> list[str]: ...
+
     def create_user(self, name: str, password: str) -> None: ...
 
     def user_exists(self, name: str) -> bool: ...
@@ -147,7 +172,12 @@ class ServerSession(Protocol):
 
     def list_grants(self, role: str) -> list[Grant]: ...
 
-    # -- a server's inner state
+
+class DiagnosticsSession(SessionBasics, Protocol):
+    """A server's inner state: its build, nodes, segments, replicas, compactions."""
+
+    def server_info(self) -> ServerInfo: ...
+
     def segments(self, name: str) -> list[SegmentInfo]: ...
 
     def replicas(self, name: str) -> list[ReplicaInfo]: ...
@@ -158,10 +188,7 @@ class ServerSession(Protocol):
 
     def server_nodes(self) -> list[NodeInfo]: ...
 
-    # -- writing rows (backend/write.py)
-    def insert(self, collection: str, rows: Sequence[Row], partition: str = "") -> list[Any]: ...
 
-    def upsert(self, collection: str, rows: Sequence[Row], partition: str = "") -> list[Any]: ...
-
-    def delete(self, collection: str, filter_expr: str = "", ids: Sequence[Any] | None = None,
-               partition: str = "") -> None: ...
+class ServerSession(ExploreSession, ReadSession, WriteSession, LayoutSession, AccessSession, DiagnosticsSession,
+                    Protocol):
+    """Everything a live connection offers: what backend.Session implements and handlers receive."""

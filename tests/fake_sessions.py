@@ -1,16 +1,19 @@
 """Sessions with no network, for tests of completion, highlighting, keys and handlers.
 
-``FakeSession`` satisfies session_api.ServerSession over an in-memory catalog; it records every
-server call (name and arguments) in ``calls``, so a handler test can check what would have reached a
-server (the same commands also have real-server tests).
+``FakeSession`` implements, over an in-memory catalog, the areas of session_api.ServerSession that
+the handler tests need: ExploreSession, ReadSession and WriteSession whole (the type checker holds it
+to them: tests/unit/test_types.py), and the few layout and user calls those tests make. It records
+every server call (name and arguments) in ``calls``, so a handler test can check what would have
+reached a server (the same commands also have real-server tests).
 """
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 from milvus_shell.addresses import parse_address
-from milvus_shell.catalog import CollectionDetails, CollectionInfo, CreatedCollection, FieldInfo, LoadInfo
+from milvus_shell.catalog import (CollectionDetails, CollectionInfo, CreatedCollection, FieldInfo, IndexInfo,
+                                  LoadInfo)
 from milvus_shell.connection import ConnectionSettings, PingInfo
 from milvus_shell.errors import ServerError
 from milvus_shell.registry import ConnectionRegistry
@@ -73,7 +76,7 @@ class FakeSession:
         self._info(name)
         return LoadInfo("loaded")
 
-    def list_indexes(self, name: str) -> list:
+    def list_indexes(self, name: str) -> list[IndexInfo]:
         return []
 
     def list_partitions(self, name: str) -> list[str]:
@@ -91,6 +94,25 @@ class FakeSession:
               offset: int = 0, partitions: Sequence[str] | None = None) -> list[dict[str, Any]]:
         self._record("query", collection, filter_expr, limit, offset)
         return self.rows[collection][offset:offset + limit]
+
+    def query_batches(self, collection: str, filter_expr: str, fields: Sequence[str] | None,
+                      batch_size: int, limit: int | None = None, offset: int = 0,
+                      partitions: Sequence[str] | None = None) -> FakeBatches:
+        self._record("query_batches", collection, filter_expr, batch_size, limit, offset)
+        rows = self.rows[self._info(collection).name][offset:]
+        return FakeBatches(rows if limit is None else rows[:limit], batch_size)
+
+    def get(self, collection: str, ids: Sequence[Any], fields: Sequence[str] | None) -> list[dict[str, Any]]:
+        self._record("get", collection, list(ids))
+        self._info(collection)
+        return [r for r in self.rows[collection] if r.get("id") in set(ids)]
+
+    def search(self, collection: str, vectors: Sequence[Sequence[float]], field: str, limit: int,
+               filter_expr: str, fields: Sequence[str], params: dict[str, Any],
+               partitions: Sequence[str] | None = None) -> list[list[dict[str, Any]]]:
+        self._record("search", collection, len(vectors), field, limit, filter_expr)
+        self._info(collection)
+        return [[{**r, "distance": 0.0} for r in self.rows[collection][:limit]] for _ in vectors]
 
     def insert(self, collection: str, rows: Sequence[dict[str, Any]], partition: str = "") -> list[Any]:
         self._record("insert", collection, list(rows), partition)
@@ -154,6 +176,35 @@ class FakeSession:
     def create_user(self, name: str, password: str) -> None:
         self._record("create_user", name)  # never the password: calls are shown in failures
         self.users[name] = password
+
+
+class FakeBatches:
+    """Rows in batches of ``batch_size``, as session_api.RowBatches."""
+
+    def __init__(self, rows: list[dict[str, Any]], batch_size: int) -> None:
+        self.rows, self.batch_size, self.closed = rows, batch_size, False
+
+    def __iter__(self) -> Iterator[list[dict[str, Any]]]:
+        start = 0
+        while start < len(self.rows) and not self.closed:
+            yield self.rows[start:start + self.batch_size]
+            start += self.batch_size
+
+    def close(self) -> None:
+        self.closed = True
+
+
+if TYPE_CHECKING:  # the areas FakeSession is held to (mypy: tests/unit/test_types.py)
+    from milvus_shell.session_api import ExploreSession, ReadSession, WriteSession
+
+    def _explore(session: FakeSession) -> ExploreSession:
+        return session
+
+    def _read(session: FakeSession) -> ReadSession:
+        return session
+
+    def _write(session: FakeSession) -> WriteSession:
+        return session
 
 
 class FakeBackend:
