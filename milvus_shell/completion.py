@@ -164,6 +164,7 @@ def default_sources(
     formats among them), command names and on/off. Server names come from the metadata cache's."""
     return {
         Kind.ALIAS: alias_source(registry, profiles),
+        Kind.PROFILE: profile_source(profiles),
         Kind.ADDRESS: address_source(registry, table, history),
         Kind.PATH: path_source,
         Kind.CHOICE: choice_source,
@@ -174,25 +175,32 @@ def default_sources(
 
 def alias_source(registry: "ConnectionRegistry", profiles: Callable[[], Mapping[str, Any]] = dict) -> ValueSource:
     """Known aliases, connected ones first; only those where the parameter accepts "live" ones.
-    Where a new alias goes (connect), also the config file's profiles; where a profile goes, only them."""
+    Where a new alias goes (connect), also the config file's profiles."""
     def candidates(slot: Slot) -> Iterator[Candidate]:
         given = set(slot.given_for_param())
         seen = set(given)
-        if slot.accepts != "profile":
-            for view in sorted(registry.views(), key=lambda v: not v.connected):
-                if (slot.accepts == "live" and not view.connected) or view.alias in given:
-                    continue
-                state = "active" if view.active else view.state
-                seen.add(view.alias)
-                yield Candidate(view.alias, f"{state} · {view.address}" + (f" · profile {view.profile}"
-                                                                            if view.profile else ""))
-        if slot.accepts in ("new", "profile"):
-            for name, profile in profiles().items():
-                if name not in seen:
-                    where = profile.address or profile.lite or "default address"
-                    yield Candidate(name, f"profile · {where}")
+        for view in sorted(registry.views(), key=lambda v: not v.connected):
+            if (slot.accepts == "live" and not view.connected) or view.alias in given:
+                continue
+            state = "active" if view.active else view.state
+            seen.add(view.alias)
+            yield Candidate(view.alias, f"{state} · {view.address}" + (f" · profile {view.profile}"
+                                                                        if view.profile else ""))
+        if slot.accepts == "new":
+            yield from _profiles(profiles, seen)
 
     return candidates
+
+
+def profile_source(profiles: Callable[[], Mapping[str, Any]] = dict) -> ValueSource:
+    """The config file's profiles, each with where it connects."""
+    return lambda slot: _profiles(profiles, set(slot.given_for_param()))
+
+
+def _profiles(profiles: Callable[[], Mapping[str, Any]], skip: set[str]) -> Iterator[Candidate]:
+    for name, profile in profiles().items():
+        if name not in skip:
+            yield Candidate(name, f"profile · {profile.address or profile.lite or 'default address'}")
 
 
 def address_source(

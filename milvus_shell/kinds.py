@@ -173,6 +173,7 @@ def max_nesting(text: str) -> int:
 KINDS: dict[Kind, ValueKind] = {
     Kind.WORD: ValueKind(_as_is, "name"),
     Kind.ALIAS: ValueKind(_alias, "alias", completed=True),
+    Kind.PROFILE: ValueKind(_alias, "name", completed=True),
     Kind.ADDRESS: ValueKind(_address, "string", completed=True),
     Kind.PATH: ValueKind(_path, "string", completed=True),
     Kind.NUMBER: ValueKind(_number, "number"),

@@ -104,7 +104,7 @@ COMMANDS = (
         name="forget",
         summary="Remove a profile from the config file",
         handler=forget,
-        positionals=(Positional("NAME", Kind.ALIAS, "a profile's name", required=True, accepts="profile"),),
+        positionals=(Positional("NAME", Kind.PROFILE, "a profile's name", required=True),),
         examples=("forget staging", "forget staging --yes"),
         details="Only the [connections.NAME] table is removed; the rest of the file stays as it is.",
         destroys=_forget_loss,

@@ -25,6 +25,7 @@ class Kind(enum.Enum):
 
     WORD = "word"
     ALIAS = "alias"
+    PROFILE = "profile"  # a profile's name: a [connections.NAME] table of the config file
     ADDRESS = "address"
     PATH = "path"
     NUMBER = "number"  # a positive number (seconds)

@@ -4,10 +4,16 @@ the shell's completer (keyed by the Kind itself), and formats are a CHOICE like 
 from __future__ import annotations
 
 import pytest
+from prompt_toolkit.completion import CompleteEvent
+from prompt_toolkit.document import Document
 
+from fake_sessions import fake_registry
 from harness import Harness
+from milvus_shell.commands import build_table
 from milvus_shell.commands.spec import FORMAT_OPTION, FORMATS, Kind
+from milvus_shell.completion import ShellCompleter, default_sources
 from milvus_shell.kinds import COMPLETED, KINDS, KindError, convert, missing_sources
+from milvus_shell.profiles import Profile
 from milvus_shell.repl import completion_sources
 from milvus_shell.settings import BY_NAME
 
@@ -62,3 +68,14 @@ def test_set_format_typo_in_the_shell_says_did_you_mean():
     assert "did you mean json?" in by_set and "did you mean json?" in by_option
     assert sh.ctx.settings.format == "table"  # nothing changed
     sh.close()
+
+
+def test_a_profile_is_its_own_kind_completed_from_the_config_file_only():
+    table = build_table()
+    registry = fake_registry(connected={"prod_alias": "h:1"})
+    completer = ShellCompleter(table, default_sources(registry, table,
+                                                      profiles=lambda: {"prod": Profile("prod", address="h:2")}))
+    offered = [c.text for c in completer.get_completions(Document("forget "), CompleteEvent())]
+    assert offered[:1] == ["prod"] and "prod_alias" not in offered
+    connect = [c.text for c in completer.get_completions(Document("connect "), CompleteEvent())]
+    assert {"prod", "prod_alias"} <= set(connect)  # where a new alias goes, a profile may too
