@@ -31,6 +31,7 @@ class SettingDef:
     toml: str = "string"  # the TOML type the config file must give: string, number, integer, boolean
     flag: bool = True  # also a command-line flag --NAME (with '-' for '_')
     examples: tuple[str, ...] = ()  # for `help set NAME`
+    said: Callable[[Any], str] | None = None  # what `set` says after a change; default "NAME VALUE"
     name: str = ""
     default: Any = None
 
@@ -103,7 +104,7 @@ class Settings:
     format: str = setting(
         "table", Kind.CHOICE, "Output format of commands that print rows (a command's own --format "
         "beats it)", "table, vertical, json or csv", choices=FORMATS,
-        examples=("set format vertical", "set format json"))
+        examples=("set format vertical", "set format json"), said=lambda v: f"output format: {v}")
     timeout: float = setting(
         10.0, Kind.NUMBER, "Seconds every server call may take", "seconds", show=lambda v: f"{v:g} s",
         toml="number", examples=("set timeout 30",))
@@ -115,14 +116,15 @@ class Settings:
     history_size: int = setting(
         100_000, Kind.INTEGER, "How many entries of the history file are loaded at start (takes "
         "effect at the next start)", "a whole number", bounds=(0, MAX_HISTORY_SIZE), toml="integer",
-        examples=("set history_size 50000",))
+        examples=("set history_size 50000",), said=lambda v: f"history_size {v}: takes effect at the next start")
     color: bool = setting(
         True, Kind.SWITCH, "Colors in tables and messages (NO_COLOR and --no-color turn them off "
         "whatever this says)", "on or off", show=_on_off, toml="boolean", examples=("set color off",))
     prompt: str = setting(
         "", Kind.TEXT, "The prompt, a template with {alias}, {host} and {db}; empty for the built-in "
         "one", "a template, e.g. '{alias}@{host}/{db}> '", show=lambda v: v or "(built-in)",
-        examples=("set prompt '{alias}@{host}/{db}> '",))
+        examples=("set prompt '{alias}@{host}/{db}> '",),
+        said=lambda v: f"prompt {v!r}" if v else "prompt: the built-in one")
     timing: bool = setting(
         False, Kind.SWITCH, "Say how long each command took", "on or off", show=_on_off, toml="boolean",
         examples=("set timing on",))

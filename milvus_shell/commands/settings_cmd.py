@@ -14,20 +14,14 @@ def show_settings(ctx: ShellContext, inv: Invocation) -> Table:
 
 
 def set_value(ctx: ShellContext, inv: Invocation) -> Message:
-    name = inv.command.words[1]
+    spec = BY_NAME[inv.command.words[1]]
     value = inv.arg("VALUE")
-    setattr(ctx.settings, name, value)
-    if name == "format":
-        return Message(f"output format: {value}")
-    if name == "timeout":
+    setattr(ctx.settings, spec.name, value)
+    if spec.name == "timeout":
         ctx.registry.timeout = value
-    if name == "color":
+    if spec.name == "color":
         ctx.settings.color = value and "NO_COLOR" not in ctx.environ
-    if name == "history_size":
-        return Message(f"history_size {value}: takes effect at the next start")
-    if name == "prompt":
-        return Message(f"prompt {value!r}" if value else "prompt: the built-in one")
-    return Message(f"{name} {shown(ctx.settings, name)}")
+    return Message(spec.said(value) if spec.said else f"{spec.name} {shown(ctx.settings, spec.name)}")
 
 
 def _set_command(spec: SettingDef) -> Command:
