@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence, Union
+from typing import TYPE_CHECKING, Any, Callable, Literal, Mapping, Sequence, Union
 
 if TYPE_CHECKING:
     from ..context import ShellContext
@@ -62,6 +62,9 @@ class Effect(enum.Enum):
     LOADED = "loaded collections"  # load, release
 
 
+Accepts = Literal["known", "live", "new"]
+
+
 @dataclass(frozen=True)
 class Positional:
     name: str
@@ -71,7 +74,7 @@ class Positional:
     repeat: bool = False
     # Which values fit, for completion and highlighting: "known" (existing names), "live" (connected
     # aliases only) or "new" (any name: the command creates it).
-    accepts: str = "known"
+    accepts: Accepts = "known"
     choices: tuple[str, ...] = ()  # CHOICE: the words allowed
     bounds: tuple[float, float] | None = None  # INTEGER / NUMBER: smallest and largest allowed
     keywords: tuple[str, ...] = ()  # words taken as they are besides the kind's values
