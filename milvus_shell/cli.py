@@ -5,12 +5,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import BinaryIO, Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Iterable, Iterator, Mapping, Sequence
 
 from . import __version__
 from .errors import os_reason
-from .settings import Settings
+from .settings import SettingDef, Settings
 from .shell import Shell
+
+if TYPE_CHECKING:
+    from .config import Config
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -54,7 +57,7 @@ def build_argparser() -> argparse.ArgumentParser:
     return p
 
 
-def _setting_type(spec) -> Callable[[str], object]:
+def _setting_type(spec: SettingDef) -> Callable[[str], object]:
     from .kinds import KindError  # noqa: PLC0415
 
     def convert(text: str) -> object:
@@ -67,8 +70,8 @@ def _setting_type(spec) -> Callable[[str], object]:
     return convert
 
 
-def build_settings(args: argparse.Namespace, config_settings: dict, environ, interactive: bool,
-                   stdout_tty: bool) -> Settings:
+def build_settings(args: argparse.Namespace, config_settings: dict[str, Any], environ: Mapping[str, str],
+                   interactive: bool, stdout_tty: bool) -> Settings:
     """Defaults, then the config file's [settings], then the flags."""
     from .settings import SETTINGS  # noqa: PLC0415
 
@@ -156,7 +159,7 @@ def _standard_streams() -> bool:
     return True
 
 
-def _read_config(args: argparse.Namespace):
+def _read_config(args: argparse.Namespace) -> Config:
     """The config file (--config PATH, else the XDG one); its problems are said on stderr, once."""
     from pathlib import Path  # noqa: PLC0415
 
@@ -179,7 +182,7 @@ class StartLine:
         self.behind_prompt = behind_prompt  # False when it must ask for a password first
 
 
-def _start_line(args: argparse.Namespace, config) -> StartLine | None:
+def _start_line(args: argparse.Namespace, config: Config) -> StartLine | None:
     """The first line to run; None (after saying why) when argv asks for something impossible."""
     from shlex import quote  # noqa: PLC0415
 
