@@ -85,6 +85,7 @@ def test_embedded_lite_data_directory(sh, tmp_path):
     assert sh.states() == {"local": "connected"}
 
 
+@pytest.mark.server  # milvus-lite's server manager is loaded before the folder is looked at
 def test_embedded_lite_missing_parent_folder(sh, tmp_path):
     err = sh.fail(f"connect local {tmp_path}/no/such/dir.db")
     assert "folder" in err and "does not exist" in err

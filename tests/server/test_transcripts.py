@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from servers import LiteServer
+from servers import LiteServer, free_port
 from transcripts import Runner, Swap, normalise, read_blocks, unmarked_prompts
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -73,7 +73,7 @@ def test_a_wrong_transcript_is_caught(tmp_path, private_home):
     doc = tmp_path / "wrong.md"
     doc.write_text("```milvus-session\nmilvus (not connected)> set timing on\ntiming off\n"
                    "milvus default@localhost> set timing off\ntiming off\n```\n", encoding="utf-8")
-    runner = Runner(Swap("127.0.0.1:1", str(private_home)))
+    runner = Runner(Swap(f"127.0.0.1:{free_port()}", str(private_home), f"localhost:{free_port()}"))
     try:
         runner.run_block(read_blocks(doc)[0])
     finally:
@@ -88,7 +88,7 @@ def test_a_wrong_transcript_is_caught(tmp_path, private_home):
 def test_transcripts_run_as_printed(doc, tmp_path, private_home, monkeypatch):
     monkeypatch.chdir(ROOT)  # the docs' paths (docs/data/books.jsonl) are the project's
     with LiteServer(tmp_path / "lite") as server:  # each document from an empty Milvus Lite
-        swap = Swap(server.address, str(private_home))
+        swap = Swap(server.address, str(private_home), f"localhost:{free_port()}")  # 19531 may be a Milvus's
         runner = Runner(swap)
         try:
             for block in read_blocks(doc):

@@ -277,6 +277,7 @@ def test_lite_default_folder_that_cannot_be_made_is_an_error_in_words(private_ho
     assert "Traceback" not in err
 
 
+@pytest.mark.server  # its last step starts an embedded Milvus Lite (--lite)
 def test_in_a_terminal_a_symlinked_history_is_said_once_and_left_alone(terminal, tmp_path):
     state = tmp_path / "state"
     (state / "milvus-shell").mkdir(parents=True)
