@@ -1,4 +1,5 @@
-"""`record FILE` writes the session as a Markdown transcript; `--echo` shows a script's commands."""
+"""record FILE writes the session as a Markdown transcript; --echo shows a script's commands (in-process
+shells, no server)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 
 from harness import Harness
 from pty_terminal import ROOT
-from transcripts import Runner, Swap, read_blocks
+from transcripts import read_blocks
 
 
 @pytest.fixture
@@ -96,29 +97,3 @@ def test_echo_prints_each_command_before_its_output(tmp_path):
     quiet = subprocess.run([sys.executable, "-m", "milvus_shell", "-f", str(script)], env=env,
                            capture_output=True, text=True, timeout=60)
     assert "milvus (not connected)>" not in quiet.stdout + quiet.stderr  # only with --echo
-
-
-@pytest.mark.server
-def test_a_recording_replays_as_an_executable_transcript(tmp_path, lite_server, private_home):
-    """Recorded against a server, the file runs through the docs' transcript test unchanged."""
-    target = tmp_path / "session.md"
-    shell = Harness()
-    try:
-        shell.ok(f"record {target}")
-        shell.ok(f"connect default {lite_server.address}")
-        shell.ok("create collection recorded --dim 4; show collections recorded; describe recorded")
-        shell.fail("count nosuch")
-        shell.ok("drop collection recorded --yes; record off")
-    finally:
-        shell.close()
-    blocks = read_blocks(target)
-    assert len(blocks) == 6
-    assert blocks[1].steps[0].prompt == f"milvus default@{lite_server.address}"
-    same = Swap(lite_server.address, str(private_home), lite_server.address, str(private_home))
-    runner = Runner(same)
-    try:
-        for block in blocks:
-            runner.run_block(block)
-    finally:
-        runner.close()
-    assert runner.commands_run == 6 and not runner.problems, runner.problems
