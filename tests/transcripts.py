@@ -38,6 +38,10 @@ DOC_ADDRESS = "localhost:19530"  # where the docs' server is
 DOC_REFUSED = "localhost:19531"  # where, in the docs, nothing listens ("connection refused")
 DOC_HOME = "/home/ada"  # whose home the docs show
 
+ROOT = Path(__file__).resolve().parents[1]  # the project's top folder
+# Every Markdown file that may hold a transcript (commands.md is generated from the command table).
+DOCS = sorted([ROOT / "README.md", *(p for p in (ROOT / "docs").glob("*.md") if p.name != "commands.md")])
+
 
 @dataclass
 class Step:

@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from servers import LiteServer, free_port
-from transcripts import Runner, Swap, read_blocks
+from transcripts import DOCS, ROOT, Runner, Swap, read_blocks
 
-
-ROOT = Path(__file__).resolve().parents[2]
-# Every Markdown file that may hold a transcript (commands.md is generated from the command table).
-DOCS = sorted([ROOT / "README.md", *(p for p in (ROOT / "docs").glob("*.md") if p.name != "commands.md")])
 RUNNABLE = [p for p in DOCS if any(b.kind == "run" for b in read_blocks(p))]
 
 

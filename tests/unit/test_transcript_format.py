@@ -3,16 +3,8 @@ transcripts marked and counted."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from transcripts import normalise, read_blocks, unmarked_prompts
-
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-# Every Markdown file that may hold a transcript (commands.md is generated from the command table).
-DOCS = sorted([ROOT / "README.md", *(p for p in (ROOT / "docs").glob("*.md") if p.name != "commands.md")])
+from servers import free_port
+from transcripts import DOCS, Swap, normalise, read_blocks, unmarked_prompts
 
 
 # The transcripts that cannot run against Milvus Lite, by document: a change here is a decision.
@@ -64,3 +56,15 @@ def test_the_convention_is_read_as_documented(tmp_path):
         "connected in N ms round trip", "a | b", "--+--"]
     assert normalise(["inserted 50 rows in 0.0 s (2,595 rows/s) from b.jsonl"]) == [
         "inserted 50 rows in N s (N rows/s) from b.jsonl"]
+
+
+def test_the_docs_refused_address_runs_as_a_port_just_closed_and_reads_back_as_printed():
+    """Pages show ``localhost:19531`` refusing (a Milvus 2.3 may listen there): the runner dials a port it
+    has just bound and closed, and writes that port back as the page's address, and only that port."""
+    refused = f"localhost:{free_port()}"
+    swap = Swap("127.0.0.1:4000", "/home/me", refused)
+    assert swap.to_real("connect staging localhost:19531") == f"connect staging {refused}"
+    assert swap.to_real("connect localhost:19530") == "connect 127.0.0.1:4000"
+    assert swap.to_doc(f"error: connection refused by {refused}") == "error: connection refused by localhost:19531"
+    assert swap.to_doc(f"{refused}9 and 127.0.0.1:40001") == f"{refused}9 and 127.0.0.1:40001"  # longer ports
+    assert swap.to_doc("127.0.0.1:4000/db in /home/me/x") == "localhost:19530/db in /home/ada/x"
