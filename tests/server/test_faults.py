@@ -1,5 +1,5 @@
-"""What real servers and real users do to a shell: frozen and killed servers, many aliases at once
-(arbitrary input: tests/unit/test_parser_fuzz.py). Servers are real processes the tests start, freeze, kill and restart."""
+"""What real servers do to a shell: frozen and killed servers, many aliases at once (arbitrary input:
+tests/unit/test_parser_fuzz.py). Servers are real processes the tests start, freeze, kill and restart."""
 
 from __future__ import annotations
 
