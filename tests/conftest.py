@@ -182,6 +182,14 @@ def bare_client(bare_server):
 # -- shells ----------------------------------------------------------------------------------------
 
 @pytest.fixture
+def table():
+    """The command table, as the shell builds it."""
+    from milvus_shell.commands import build_table
+
+    return build_table()
+
+
+@pytest.fixture
 def sh():
     """An in-process shell with its own registry (harness.py), not connected; closed after the test."""
     harness = Harness(timeout=10)

@@ -42,11 +42,6 @@ def registry():
 
 
 @pytest.fixture
-def table():
-    return build_table()
-
-
-@pytest.fixture
 def completer(registry, table):
     history = ["connect x 192.168.1.5:19530", "ping", "connect y http://milvus.lan:19530/books --user u"]
     return ShellCompleter(table, default_sources(registry, table, lambda: history))

@@ -14,7 +14,6 @@ import pytest
 
 from harness import Harness
 from milvus_shell.cli import main
-from milvus_shell.commands import build_table
 from milvus_shell.history import (
     PrivateFileHistory,
     ShellHistory,
@@ -27,11 +26,6 @@ from milvus_shell.paths import private_dir
 
 
 MEMORY_ONLY = "; keeping this session's history in memory only"
-
-
-@pytest.fixture
-def table():
-    return build_table()
 
 
 def _history(path, table) -> ShellHistory:

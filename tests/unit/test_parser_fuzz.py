@@ -30,7 +30,7 @@ lines = st.one_of(st.text(max_size=60), words.map(" ".join), words.map("".join))
 
 class _NoNetworkBackend:
     """Dispatch fuzzing must not dial arbitrary hosts: every connect is refused at once.
-    (The real backend's behaviour is what the server tests above check.)"""
+    (The real backend's behaviour is what tests/server/test_faults.py checks.)"""
 
     @staticmethod
     def open_session(settings, timeout):

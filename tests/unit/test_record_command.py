@@ -8,28 +8,18 @@ import stat
 import subprocess
 import sys
 
-import pytest
-
-from harness import Harness
 from pty_terminal import ROOT
 from transcripts import read_blocks
 
 
-@pytest.fixture
-def shell():
-    harness = Harness()
-    yield harness
-    harness.close()
-
-
-def test_record_writes_each_command_with_its_output_secrets_masked(shell, tmp_path):
+def test_record_writes_each_command_with_its_output_secrets_masked(sh, tmp_path):
     target = tmp_path / "class.md"
-    assert "recording to" in shell.ok(f"record {target}")
-    shell.ok("set timing off; set pager off")  # two commands on a line: two blocks
-    shell.fail("connect x localhost:1 --password hunter2-secret --bogus")  # a parse error, a secret in it
-    shell.ok("record")
-    assert shell.ok("record off") == f"stopped recording: 4 commands in {target}\n"
-    shell.ok("set timing off")  # not recorded any more
+    assert "recording to" in sh.ok(f"record {target}")
+    sh.ok("set timing off; set pager off")  # two commands on a line: two blocks
+    sh.fail("connect x localhost:1 --password hunter2-secret --bogus")  # a parse error, a secret in it
+    sh.ok("record")
+    assert sh.ok("record off") == f"stopped recording: 4 commands in {target}\n"
+    sh.ok("set timing off")  # not recorded any more
 
     text = target.read_text(encoding="utf-8")
     assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
@@ -45,10 +35,10 @@ def test_record_writes_each_command_with_its_output_secrets_masked(shell, tmp_pa
     assert blocks[1].steps[0].expected == ["pager off"]
 
 
-def test_record_times_and_appending(shell, tmp_path):
+def test_record_times_and_appending(sh, tmp_path):
     target = tmp_path / "t.md"
-    shell.ok(f"record {target} --times; set timing on")
-    shell.ok(f"record {target}; set timing off; record off")  # again: appended, no second title
+    sh.ok(f"record {target} --times; set timing on")
+    sh.ok(f"record {target}; set timing off; record off")  # again: appended, no second title
     text = target.read_text(encoding="utf-8")
     assert text.count("# milvus-shell session") == 1
     lines = text.splitlines()
@@ -59,26 +49,26 @@ def test_record_times_and_appending(shell, tmp_path):
     assert lines[untimed - 2] == "" and not lines[untimed - 3].startswith("*")
 
 
-def test_record_refuses_a_symbolic_link_and_leaves_its_target_alone(shell, tmp_path):
+def test_record_refuses_a_symbolic_link_and_leaves_its_target_alone(sh, tmp_path):
     victim = tmp_path / "victim"
     victim.write_text("keep\n")
     link = tmp_path / "link.md"
     link.symlink_to(victim)
-    err = shell.fail(f"record {link}")
+    err = sh.fail(f"record {link}")
     assert f"cannot record to {link}: is a symbolic link" in err
     assert victim.read_text() == "keep\n"
-    assert shell.ok("record") == "not recording (record FILE starts)\n"
-    assert "cannot record" in shell.fail(f"record {tmp_path}")  # a directory
-    assert "cannot record" in shell.fail(f"record {tmp_path}/no/such/dir/x.md")
+    assert sh.ok("record") == "not recording (record FILE starts)\n"
+    assert "cannot record" in sh.fail(f"record {tmp_path}")  # a directory
+    assert "cannot record" in sh.fail(f"record {tmp_path}/no/such/dir/x.md")
 
 
-def test_a_failed_transcript_write_stops_recording(shell, tmp_path):
-    shell.ok(f"record {tmp_path / 'x.md'}")
-    os.close(shell.ctx.recorder._fd)  # the file goes away under the shell (a full disk, say)
-    ok, out, err = shell.run("set timing off")
+def test_a_failed_transcript_write_stops_recording(sh, tmp_path):
+    sh.ok(f"record {tmp_path / 'x.md'}")
+    os.close(sh.ctx.recorder._fd)  # the file goes away under the shell (a full disk, say)
+    ok, out, err = sh.run("set timing off")
     assert ok and out == "timing off\n"
     assert "cannot write the transcript" in err and "recording stopped" in err
-    assert shell.ctx.recorder is None
+    assert sh.ctx.recorder is None
 
 
 def test_echo_prints_each_command_before_its_output(tmp_path):
