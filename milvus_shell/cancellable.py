@@ -33,7 +33,6 @@ class CancellableRunner:
         # worker thread -> where it sends main-thread requests; None once its call was abandoned
         self._requests: dict[threading.Thread, queue.SimpleQueue[Any] | None] = {}
         self._lock = threading.Lock()
-        self.abandoned = 0  # how many calls were left running in the background
 
     def __call__(self, call: Callable[[], T]) -> T:
         requests: queue.SimpleQueue[Any] = queue.SimpleQueue()
@@ -82,7 +81,6 @@ class CancellableRunner:
         with self._lock:
             if worker in self._requests:
                 self._requests[worker] = None
-                self.abandoned += 1
         while True:  # a request it is waiting on gets Cancelled, so it is not left waiting forever
             try:
                 item = requests.get_nowait()

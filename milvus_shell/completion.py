@@ -1,10 +1,4 @@
 """Completion derived from the command table, with values from pluggable in-memory sources.
-
-The completer knows the grammar (command names, options, which parameter the cursor is on); the
-values for a parameter come from ``sources``, a mapping Kind -> ValueSource. A source is called with
-the Slot being completed and returns candidates from an in-memory snapshot (the registry, the history,
-later a metadata cache): it must never wait on the network. Plug a new kind in with
-``completer.sources[Kind.X] = source``.
 """
 
 from __future__ import annotations

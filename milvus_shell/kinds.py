@@ -68,6 +68,8 @@ def _path(value: str, param: Param, what: str) -> str:
     if value == "":
         raise KindError(f"{what} needs a file or folder name, not an empty path",
                         "name it; . is the current folder")
+    if "\x00" in value:
+        raise KindError(f"{what}: a file name cannot hold a NUL character")
     return value
 
 

@@ -8,7 +8,6 @@ toolbar shows ``refreshing``.
 
 from __future__ import annotations
 
-import bisect
 import threading
 import time
 from dataclasses import dataclass, field, replace
@@ -39,7 +38,6 @@ class Snapshot:
     databases: tuple[str, ...] = ()
     collections: tuple[str, ...] = ()  # collections and their aliases
     details: Mapping[str, CollectionNames] = field(default_factory=dict)
-    taken_at: float = 0.0
     error: str = ""  # why the last refresh failed, if it did
 
 
@@ -92,13 +90,6 @@ class MetadataCache:
         if kind is Kind.INDEX:
             return detail.indexes
         return ()
-
-    def matching(self, alias: str | None, kind: Kind, prefix: str, collection: str | None = None) -> list[str]:
-        """Names starting with ``prefix``: a binary search, so 10,000 collections cost microseconds."""
-        names = self.names(alias, kind, collection)
-        start = bisect.bisect_left(names, prefix)
-        end = bisect.bisect_left(names, prefix + "\U0010ffff")
-        return list(names[start:end])
 
     def completion_sources(self) -> dict[Kind, Callable[[Any], Iterable[str]]]:
         """Value sources for the completer (completion.py's Slot in, names out), by Kind."""
@@ -268,7 +259,6 @@ class MetadataCache:
             databases=databases,
             collections=tuple(sorted(set(collections) | set(aliases))),
             details=details,
-            taken_at=time.time(),
         )
         return id(session), snap
 

@@ -72,9 +72,7 @@ def completion_sources(shell: Shell, history: History) -> Mapping[str, Any]:
     ctx = shell.ctx
     sources = default_sources(ctx.registry, ctx.table, history.get_strings,
                               lambda: ctx.config.profiles if ctx.config is not None else {})
-    extra = getattr(getattr(ctx, "metadata", None), "completion_sources", None)
-    if callable(extra):
-        sources.update(extra())
+    sources.update(ctx.metadata.completion_sources())
     return sources
 
 
@@ -104,9 +102,7 @@ def build_session(
         output=output,
     )
     health.on_change = session.app.invalidate
-    metadata = getattr(ctx, "metadata", None)
-    if metadata is not None and hasattr(metadata, "on_change"):
-        metadata.on_change = session.app.invalidate  # names arrived, or refreshing ended: redraw
+    ctx.metadata.on_change = session.app.invalidate  # names arrived, or refreshing ended: redraw
     if equipped:
         equip(session, shell, history, health, connecting)
     return session
@@ -124,11 +120,10 @@ def equip(session: PromptSession[str], shell: Shell, history: History, health: C
 
     ctx = shell.ctx
     table, registry = ctx.table, ctx.registry
-    metadata = getattr(ctx, "metadata", None)
+    metadata = ctx.metadata
 
     def refreshing() -> Fragments:
-        return [("class:bottom-toolbar.refreshing", "· refreshing names ")] if getattr(
-            metadata, "refreshing", False) else []
+        return [("class:bottom-toolbar.refreshing", "· refreshing names ")] if metadata.refreshing else []
 
     def pending() -> Fragments:
         alias = connecting()

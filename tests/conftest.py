@@ -15,6 +15,7 @@ A test that starts a server without those fixtures (an embedded Milvus Lite on a
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 
@@ -42,6 +43,18 @@ def pytest_collection_modifyitems(config, items):
         raise pytest.UsageError(
             "these tests use a server fixture but lack @pytest.mark.server, so `-m \"not server\"` "
             "would start a server:\n  " + "\n  ".join(unmarked))
+
+
+@pytest.fixture(autouse=True)
+def _unmarked_tests_start_no_embedded_lite(request):
+    """A test without the server mark that loads milvus-lite in this process (an embedded Milvus Lite)
+    fails, so the fast tier cannot start one unnoticed (a Lite in a child process is not seen here)."""
+    if request.node.get_closest_marker("server") is not None or "milvus_lite" in sys.modules:
+        yield
+        return
+    yield
+    if "milvus_lite" in sys.modules:
+        pytest.fail("this test loaded milvus-lite (an embedded Milvus Lite) but lacks @pytest.mark.server")
 
 
 @pytest.fixture(autouse=True)
@@ -167,6 +180,14 @@ def bare_client(bare_server):
 
 
 # -- shells ----------------------------------------------------------------------------------------
+
+@pytest.fixture
+def table():
+    """The command table, as the shell builds it."""
+    from milvus_shell.commands import build_table
+
+    return build_table()
+
 
 @pytest.fixture
 def sh():

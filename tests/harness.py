@@ -18,7 +18,7 @@ class Harness:
                  confirm: Callable[[Confirmation], bool] | None = None,
                  settings: Settings | None = None, **shell_options) -> None:
         self.out, self.err = io.StringIO(), io.StringIO()
-        # Status lines stay with the data, as at the prompt (scripts send them to stderr: test_newcomer).
+        # Status lines stay with the data, as at the prompt (scripts send them to stderr: test_help_output).
         self.shell = build_shell(settings or Settings(timeout=timeout, color=False), out=self.out, err=self.err,
                                  environ=dict(environ or {}), ask_secret=ask_secret, confirm=confirm, width=200,
                                  status_to_err=False, **shell_options)

@@ -14,8 +14,11 @@ The convention (README.md, "Transcripts in the docs", says it for writers):
 
 Before comparing, both sides are normalised: round-trip and elapsed times, rows per second, clock
 times (watch's header), versions of Milvus Lite, the server's address (the docs say
-``localhost:19530``), the home directory (``/home/ada``), and runs of spaces and dashes (a longer path widens a table's column). The shell runs
-in the project's top folder, so a doc's relative paths (``docs/data/books.jsonl``) work as printed.
+``localhost:19530``), the address where nothing listens (the docs say ``localhost:19531``; the test
+runs a port it has just bound and closed, since a real Milvus 2.3 may listen on 19531), the home
+directory (``/home/ada``), and runs of spaces and dashes (a longer path widens a table's column). The
+shell runs in the project's top folder, so a doc's relative paths (``docs/data/books.jsonl``) work as
+printed.
 """
 
 from __future__ import annotations
@@ -32,7 +35,12 @@ FENCE = re.compile(r"^( *)(`{3,})([^`\s]*)(?:[ \t]+(.*))?$")  # indented inside 
 SESSION, SETUP = "milvus-session", "milvus-setup"
 
 DOC_ADDRESS = "localhost:19530"  # where the docs' server is
+DOC_REFUSED = "localhost:19531"  # where, in the docs, nothing listens ("connection refused")
 DOC_HOME = "/home/ada"  # whose home the docs show
+
+ROOT = Path(__file__).resolve().parents[1]  # the project's top folder
+# Every Markdown file that may hold a transcript (commands.md is generated from the command table).
+DOCS = sorted([ROOT / "README.md", *(p for p in (ROOT / "docs").glob("*.md") if p.name != "commands.md")])
 
 
 @dataclass
@@ -146,17 +154,26 @@ def normalise(lines: list[str]) -> list[str]:
 
 
 class Swap:
-    """The test's real places written as the doc's: the server's address, the home directory."""
+    """The test's real places written as the doc's: the server's address, the refused address (a
+    ``localhost:PORT`` whose port the test has just bound and closed), the home directory."""
 
-    def __init__(self, address: str, home: str, doc_address: str = DOC_ADDRESS, doc_home: str = DOC_HOME) -> None:
-        self.address, self.home = address, home
-        self.doc_address, self.doc_home = doc_address, doc_home
+    def __init__(self, address: str, home: str, refused: str, doc_address: str = DOC_ADDRESS,
+                 doc_home: str = DOC_HOME, doc_refused: str = DOC_REFUSED) -> None:
+        self.address, self.home, self.refused = address, home, refused
+        self.doc_address, self.doc_home, self.doc_refused = doc_address, doc_home, doc_refused
 
     def to_real(self, text: str) -> str:
-        return text.replace(self.doc_address, self.address).replace(self.doc_home, self.home)
+        return (_swap(_swap(text, self.doc_refused, self.refused), self.doc_address, self.address)
+                .replace(self.doc_home, self.home))
 
     def to_doc(self, text: str) -> str:
-        return text.replace(self.address, self.doc_address).replace(self.home, self.doc_home)
+        return (_swap(_swap(text, self.refused, self.doc_refused), self.address, self.doc_address)
+                .replace(self.home, self.doc_home))
+
+
+def _swap(text: str, address: str, by: str) -> str:
+    """``address`` replaced by ``by`` where its port ends (``localhost:1953`` is not in ``localhost:19531``)."""
+    return re.sub(re.escape(address) + r"(?!\d)", lambda _: by, text)
 
 
 # -- running -------------------------------------------------------------------------------------

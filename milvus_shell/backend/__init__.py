@@ -37,7 +37,7 @@ logging.getLogger("pymilvus").setLevel(logging.CRITICAL)
 T = TypeVar("T")
 
 # A local subchannel pool: after a server restart the first call succeeds instead of waiting out
-# gRPC's global back-off (measured, see design.md).
+# gRPC's global back-off (measured).
 GRPC_OPTIONS = {"grpc.use_local_subchannel_pool": 1}
 
 
@@ -45,7 +45,6 @@ def open_session(settings: ConnectionSettings, call_timeout: float) -> "Session"
     """Connect and return a live Session, or raise ConnectFailed / UsageError saying why not."""
     connect_timeout = settings.timeout or call_timeout
     kwargs = _client_kwargs(settings, connect_timeout)
-    started = time.perf_counter()
     _wait_for_an_answer(settings, connect_timeout)
     try:
         client = MilvusClient(**kwargs)
@@ -64,7 +63,6 @@ def open_session(settings: ConnectionSettings, call_timeout: float) -> "Session"
     except ShellError:
         session.close()
         raise
-    session.connect_ms = (time.perf_counter() - started) * 1000
     return session
 
 
@@ -159,7 +157,6 @@ class Session(ExploreOps, DataOps, DdlOps, AdminOps, WriteOps):
         self.server_version = ""
         self.database = ""
         self.round_trip_ms = 0.0
-        self.connect_ms = 0.0
 
     @property
     def address(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from itertools import chain
 from operator import itemgetter
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -160,11 +161,6 @@ def query(ctx: ShellContext, inv: Invocation) -> Table | Group | StreamTable:
                         vector_columns=table.vector_columns), note))
 
 
-def stream_batch_size(info: CollectionInfo, fields: Sequence[str] | None) -> int:
-    """Rows of the first batch: STREAM_BATCH_BYTES of rows with every value at its schema maximum."""
-    return BatchSizer(info, fields).size
-
-
 class BatchSizer:
     """Rows per query-iterator call, sized in bytes.
 
@@ -271,7 +267,7 @@ def _stream(info: CollectionInfo, batches: Any, asked: Sequence[str] | None,
 
     def rows() -> Iterator[list[list[Any]]]:
         nonlocal first
-        for batch in _chain([first], iterator):
+        for batch in chain([first], iterator):
             first = None  # held by nothing once written: one batch in memory at a time
             if sizer is not None:
                 batches.batch_size = sizer.measure(batch)
@@ -290,11 +286,6 @@ def _stream(info: CollectionInfo, batches: Any, asked: Sequence[str] | None,
                 + " (name them with --fields)")
 
     return StreamTable(columns, rows(), _vector_columns(info, columns), close=batches.close, note=note)
-
-
-def _chain(*parts: Iterable[Any]) -> Iterator[Any]:
-    for part in parts:
-        yield from part
 
 
 def _partitions(inv: Invocation) -> list[str] | None:

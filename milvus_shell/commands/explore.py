@@ -1,4 +1,4 @@
-"""Looking around: show databases/collections/indexes/partitions/aliases/users/roles, use database,
+"""Looking around: show databases/collections/indexes/partitions/aliases, use database,
 describe, server, load, release."""
 
 from __future__ import annotations

@@ -85,12 +85,6 @@ def startup_once(program: Program, result: Startup, record: bool) -> None:
         result.hwm_after.add(after.get("VmHWM", 0))
 
 
-def measure_startup(argv: list[str], prompt: str, runs: int, *, settle: bool = True,
-                    prepare_home: Callable[[Path], None] | None = None, timeout: float = 60.0) -> Startup:
-    """One program alone (see measure_startups)."""
-    return measure_startups([Program("p", argv, prompt, settle, prepare_home, timeout)], runs)["p"]
-
-
 def ensure_milvus_cli(cache: Path) -> tuple[Path | None, str]:
     """milvus_cli in its own virtual environment under the cache dir; (path, "") or (None, why not)."""
     venv = cache / "milvus_cli-venv"

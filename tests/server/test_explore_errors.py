@@ -86,11 +86,6 @@ def test_usage_errors(sh):
     assert "no field 'nope' in collection 'explore_unloaded'" in err and "its fields: pk, name, v" in err
 
 
-def test_not_connected(capsys):
-    assert main(["-c", "show collections"]) == 1
-    assert "not connected" in capsys.readouterr().err
-
-
 @pytest.mark.server
 def test_users_and_roles(sh, server):
     if getattr(server, "auth", False):

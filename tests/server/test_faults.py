@@ -1,5 +1,5 @@
-"""What real servers and real users do to a shell: frozen and killed servers, many aliases at once,
-arbitrary input. Servers are real processes the tests start, freeze, kill and restart."""
+"""What real servers do to a shell: frozen and killed servers, many aliases at once (arbitrary input:
+tests/unit/test_parser_fuzz.py). Servers are real processes the tests start, freeze, kill and restart."""
 
 from __future__ import annotations
 
@@ -7,15 +7,10 @@ import threading
 import time
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from harness import Harness
 from milvus_shell.addresses import parse_address
-from milvus_shell.commands import build_table
 from milvus_shell.connection import ConnectionSettings
-from milvus_shell.errors import ConnectFailed, ParseError, ShellError
-from milvus_shell.parser import parse_line
 from milvus_shell.registry import ConnectionRegistry
 
 
@@ -101,53 +96,6 @@ def test_fifty_aliases_on_two_servers_answer_to_the_alias_that_asked(lite_server
         views = registry.views()
         assert len(views) == 50 and all(v.connected for v in views)
         assert {v.address for v in views} == {lite_server.address, own_server.address}
-
-
-# -- arbitrary input --------------------------------------------------------------------------------
-
-TABLE = build_table()
-VOCABULARY = sorted(
-    {w for c in TABLE.commands for w in c.words}
-    | {o.name for c in TABLE.commands for o in c.options}
-    | {";", "#", "'", '"', "\\", "--", "=", "h:1", "[::1]", "a.db", "unix:", "http://", "-1", "1e9", "ä", "\x00"}
-)
-words = st.lists(st.one_of(st.sampled_from(VOCABULARY), st.text(max_size=8)), max_size=8)
-lines = st.one_of(st.text(max_size=60), words.map(" ".join), words.map("".join))
-
-
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(lines)
-def test_parser_never_fails_unexpectedly(line):
-    try:
-        invocations = parse_line(line, TABLE)
-    except ParseError as exc:
-        assert 1 <= exc.column <= len(line) + 2
-        return
-    for inv in invocations:
-        assert inv.command in TABLE.commands
-
-
-class _NoNetworkBackend:
-    """Dispatch fuzzing must not dial arbitrary hosts: every connect is refused at once.
-    (The real backend's behaviour is what the server tests above check.)"""
-
-    @staticmethod
-    def open_session(settings, timeout):
-        raise ConnectFailed(f"connection refused by {settings.display_address()}", "refused")
-
-
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                  HealthCheck.function_scoped_fixture])
-@given(lines)
-def test_dispatch_never_fails_unexpectedly(line):
-    sh = Harness(ask_secret=lambda prompt: "pw")
-    sh.registry._backend_loader = lambda: _NoNetworkBackend  # noqa: SLF001 - see the class docstring
-    try:
-        ok, out, err = sh.run(line)
-    except ShellError as exc:  # pragma: no cover - run_line reports, never raises
-        pytest.fail(f"run_line raised {exc!r}")
-    assert "internal error" not in err and "Traceback" not in err, (line, err)
-    assert ok or err.startswith("error: ")
 
 
 @pytest.mark.server

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import re
 import stat
-import sys
 import time
 
 import pytest
 
-from pty_terminal import NOT_CONNECTED, ROOT, prompt_of
+from pty_terminal import NOT_CONNECTED, prompt_of
 COLOR_SGR = re.compile(r"\x1b\[(?:[0-9;]*;)?(?:3[0-7]|9[0-7]|4[0-7]|10[0-7]|38|48)(?:;[0-9;]*)?m")
 
 
@@ -198,25 +196,3 @@ def test_ctrl_l_clears_the_screen(terminal):
     term.child.sendcontrol("l")
     term.expect_raw("\x1b[2J")  # erase the display
     term.expect(NOT_CONNECTED)  # and draw the prompt again
-
-
-def test_the_first_prompt_does_not_wait_for_pymilvus(tmp_path):
-    """Everything the interactive shell builds before its first prompt leaves pymilvus unimported."""
-    import subprocess
-
-    code = (
-        "import sys\n"
-        "from prompt_toolkit.output import DummyOutput\n"
-        "from milvus_shell import cli, repl\n"
-        "from milvus_shell.history import shell_history\n"
-        "from milvus_shell.settings import Settings\n"
-        "shell, health = repl.interactive_shell(Settings(interactive=True))\n"
-        "ctx = shell.ctx\n"
-        "repl.build_session(shell, shell_history(ctx.environ, ctx.table), health, output=DummyOutput())\n"
-        "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('pymilvus', 'grpc', 'pandas'))\n"
-        "assert not loaded, loaded\n"
-        "assert 'milvus_shell.backend' not in sys.modules\n"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
-                            env=dict(os.environ, PYTHONPATH=str(ROOT)))
-    assert result.returncode == 0, result.stderr

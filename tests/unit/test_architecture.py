@@ -55,6 +55,7 @@ def graph() -> dict[str, set[str]]:
 
 def test_no_import_circles():
     edges = graph()
+    assert "milvus_shell.registry" in edges["milvus_shell.app"]  # the scanner sees imports at all
     state: dict[str, int] = {}
     cycles: list[list[str]] = []
 
@@ -76,12 +77,14 @@ def test_no_import_circles():
 
 
 def test_handlers_never_import_the_backend():
+    assert "milvus_shell.backend" in imports_of(PACKAGE / "registry.py")  # the scanner sees it where it is
     for path in (PACKAGE / "commands").rglob("*.py"):
         backend = {m for m in imports_of(path) if m.startswith("milvus_shell.backend")}
         assert not backend, f"{path.name} imports {backend}"
 
 
 def test_only_the_backend_imports_pymilvus_and_grpc():
+    assert "pymilvus" in imports_of(PACKAGE / "backend" / "__init__.py")  # the scanner sees it where it is
     for path in PACKAGE.rglob("*.py"):
         if "backend" in path.relative_to(PACKAGE).parts:
             continue

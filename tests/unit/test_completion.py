@@ -42,11 +42,6 @@ def registry():
 
 
 @pytest.fixture
-def table():
-    return build_table()
-
-
-@pytest.fixture
 def completer(registry, table):
     history = ["connect x 192.168.1.5:19530", "ping", "connect y http://milvus.lan:19530/books --user u"]
     return ShellCompleter(table, default_sources(registry, table, lambda: history))
@@ -242,12 +237,16 @@ def test_completion_reads_no_session(registry, table):
         def __getattr__(self, name):
             raise AssertionError(f"completion touched a session: {name}")
 
+    tripwires = 0
     for entry in registry._entries.values():  # noqa: SLF001 - replace live sessions by tripwires
         if entry.session is not None:
             entry.session = Exploding()
+            tripwires += 1
+    assert tripwires == 2  # prod and dev: a session there to be touched
     completer = ShellCompleter(table, default_sources(registry, table))
     for text in ("", "use ", "disconnect ", "connect a ", "ping p", "connect a --ca /"):
         list(completer.get_completions(Document(text), CompleteEvent()))
+    assert {"prod", "dev"} <= set(complete(completer, "use "))  # the aliases came from the snapshot
 
 
 def test_many_candidates(grammar):

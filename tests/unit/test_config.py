@@ -88,15 +88,11 @@ def test_unknown_keys_wrong_types_and_plain_passwords_are_named(tmp_path):
     assert config.profiles["ok"].describe_secret() == "token from $T"
 
 
-def test_one_definition_drives_defaults_set_and_flags():
+def test_the_setting_table_and_the_settings_defaults_agree():
+    """Declared twice (setting_table.py and settings.py), so they can disagree. (`set NAME` and the
+    command-line flags are built from the setting table itself: nothing to compare there.)"""
     defaults = Settings()
     assert {s.name: s.default for s in SETTINGS} == {s.name: getattr(defaults, s.name) for s in SETTINGS}
-    table = build_table()
-    assert {f"set {s.name}" for s in SETTINGS} <= {c.name for c in table.commands}
-    from milvus_shell.cli import build_argparser
-
-    flags = build_argparser().format_help()
-    assert all(s.flag_name in flags for s in SETTINGS)
 
 
 def test_set_name_value(sh):

@@ -9,7 +9,6 @@ import time
 import pytest
 
 from harness import Harness
-from milvus_shell.commands import build_table
 from milvus_shell.history import (
     MAX_READ_BYTES,
     PrivateFileHistory,
@@ -21,11 +20,6 @@ from milvus_shell.history import (
     shell_history,
 )
 from milvus_shell.parser import redact
-
-
-@pytest.fixture
-def table():
-    return build_table()
 
 
 @pytest.mark.parametrize("line, kept", [

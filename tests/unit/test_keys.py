@@ -225,7 +225,7 @@ def test_ctrl_c_abandons_a_blocked_call_at_once():
     with pytest.raises(Cancelled):
         runner(blocked)
     assert time.monotonic() - started < 0.5
-    assert runner.abandoned == 1 and not finished.is_set()
+    assert not finished.is_set()  # left running in the background
     release.set()  # the server answers after all: the abandoned call ends quietly
     assert finished.wait(5)
     assert runner(lambda: "next") == "next"

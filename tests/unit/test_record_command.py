@@ -1,4 +1,5 @@
-"""`record FILE` writes the session as a Markdown transcript; `--echo` shows a script's commands."""
+"""record FILE writes the session as a Markdown transcript; --echo shows a script's commands (in-process
+shells, no server)."""
 
 from __future__ import annotations
 
@@ -7,28 +8,18 @@ import stat
 import subprocess
 import sys
 
-import pytest
-
-from harness import Harness
 from pty_terminal import ROOT
-from transcripts import Runner, Swap, read_blocks
+from transcripts import read_blocks
 
 
-@pytest.fixture
-def shell():
-    harness = Harness()
-    yield harness
-    harness.close()
-
-
-def test_record_writes_each_command_with_its_output_secrets_masked(shell, tmp_path):
+def test_record_writes_each_command_with_its_output_secrets_masked(sh, tmp_path):
     target = tmp_path / "class.md"
-    assert "recording to" in shell.ok(f"record {target}")
-    shell.ok("set timing off; set pager off")  # two commands on a line: two blocks
-    shell.fail("connect x localhost:1 --password hunter2-secret --bogus")  # a parse error, a secret in it
-    shell.ok("record")
-    assert shell.ok("record off") == f"stopped recording: 4 commands in {target}\n"
-    shell.ok("set timing off")  # not recorded any more
+    assert "recording to" in sh.ok(f"record {target}")
+    sh.ok("set timing off; set pager off")  # two commands on a line: two blocks
+    sh.fail("connect x localhost:1 --password hunter2-secret --bogus")  # a parse error, a secret in it
+    sh.ok("record")
+    assert sh.ok("record off") == f"stopped recording: 4 commands in {target}\n"
+    sh.ok("set timing off")  # not recorded any more
 
     text = target.read_text(encoding="utf-8")
     assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
@@ -44,10 +35,10 @@ def test_record_writes_each_command_with_its_output_secrets_masked(shell, tmp_pa
     assert blocks[1].steps[0].expected == ["pager off"]
 
 
-def test_record_times_and_appending(shell, tmp_path):
+def test_record_times_and_appending(sh, tmp_path):
     target = tmp_path / "t.md"
-    shell.ok(f"record {target} --times; set timing on")
-    shell.ok(f"record {target}; set timing off; record off")  # again: appended, no second title
+    sh.ok(f"record {target} --times; set timing on")
+    sh.ok(f"record {target}; set timing off; record off")  # again: appended, no second title
     text = target.read_text(encoding="utf-8")
     assert text.count("# milvus-shell session") == 1
     lines = text.splitlines()
@@ -58,26 +49,26 @@ def test_record_times_and_appending(shell, tmp_path):
     assert lines[untimed - 2] == "" and not lines[untimed - 3].startswith("*")
 
 
-def test_record_refuses_a_symbolic_link_and_leaves_its_target_alone(shell, tmp_path):
+def test_record_refuses_a_symbolic_link_and_leaves_its_target_alone(sh, tmp_path):
     victim = tmp_path / "victim"
     victim.write_text("keep\n")
     link = tmp_path / "link.md"
     link.symlink_to(victim)
-    err = shell.fail(f"record {link}")
+    err = sh.fail(f"record {link}")
     assert f"cannot record to {link}: is a symbolic link" in err
     assert victim.read_text() == "keep\n"
-    assert shell.ok("record") == "not recording (record FILE starts)\n"
-    assert "cannot record" in shell.fail(f"record {tmp_path}")  # a directory
-    assert "cannot record" in shell.fail(f"record {tmp_path}/no/such/dir/x.md")
+    assert sh.ok("record") == "not recording (record FILE starts)\n"
+    assert "cannot record" in sh.fail(f"record {tmp_path}")  # a directory
+    assert "cannot record" in sh.fail(f"record {tmp_path}/no/such/dir/x.md")
 
 
-def test_a_failed_transcript_write_stops_recording(shell, tmp_path):
-    shell.ok(f"record {tmp_path / 'x.md'}")
-    os.close(shell.ctx.recorder._fd)  # the file goes away under the shell (a full disk, say)
-    ok, out, err = shell.run("set timing off")
+def test_a_failed_transcript_write_stops_recording(sh, tmp_path):
+    sh.ok(f"record {tmp_path / 'x.md'}")
+    os.close(sh.ctx.recorder._fd)  # the file goes away under the shell (a full disk, say)
+    ok, out, err = sh.run("set timing off")
     assert ok and out == "timing off\n"
     assert "cannot write the transcript" in err and "recording stopped" in err
-    assert shell.ctx.recorder is None
+    assert sh.ctx.recorder is None
 
 
 def test_echo_prints_each_command_before_its_output(tmp_path):
@@ -96,29 +87,3 @@ def test_echo_prints_each_command_before_its_output(tmp_path):
     quiet = subprocess.run([sys.executable, "-m", "milvus_shell", "-f", str(script)], env=env,
                            capture_output=True, text=True, timeout=60)
     assert "milvus (not connected)>" not in quiet.stdout + quiet.stderr  # only with --echo
-
-
-@pytest.mark.server
-def test_a_recording_replays_as_an_executable_transcript(tmp_path, lite_server, private_home):
-    """Recorded against a server, the file runs through the docs' transcript test unchanged."""
-    target = tmp_path / "session.md"
-    shell = Harness()
-    try:
-        shell.ok(f"record {target}")
-        shell.ok(f"connect default {lite_server.address}")
-        shell.ok("create collection recorded --dim 4; show collections recorded; describe recorded")
-        shell.fail("count nosuch")
-        shell.ok("drop collection recorded --yes; record off")
-    finally:
-        shell.close()
-    blocks = read_blocks(target)
-    assert len(blocks) == 6
-    assert blocks[1].steps[0].prompt == f"milvus default@{lite_server.address}"
-    same = Swap(lite_server.address, str(private_home), lite_server.address, str(private_home))
-    runner = Runner(same)
-    try:
-        for block in blocks:
-            runner.run_block(block)
-    finally:
-        runner.close()
-    assert runner.commands_run == 6 and not runner.problems, runner.problems
