@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Se
 from prompt_toolkit.completion import CompleteEvent, Completion, Completer
 from prompt_toolkit.document import Document
 
-from .binder import Role, at_cursor, bind_line
+from .binder import Role, bind_line
 from .commands.spec import Command, Kind, Option, Param
 from .settings import FORMATS
 from .kinds import source_of
+from .line import LineModel
 from .table import MAX_COMMAND_WORDS, CommandTable
 
 if TYPE_CHECKING:
@@ -68,13 +69,15 @@ ValueSource = Callable[[Slot], Iterable[Union[Candidate, str]]]
 class ShellCompleter(Completer):
     """Command names, the typed command's options, and values by kind from ``sources``."""
 
-    def __init__(self, table: CommandTable, sources: Mapping[str, ValueSource] | None = None) -> None:
+    def __init__(self, table: CommandTable, sources: Mapping[str, ValueSource] | None = None,
+                 lines: LineModel | None = None) -> None:
         self.table = table
         self.sources: dict[str, ValueSource] = dict(sources or {})
+        self.lines = lines or LineModel(table)  # the prompt's own, shared with the highlighter and toolbar
 
     def get_completions(self, document: Document, complete_event: CompleteEvent) -> Iterator[Completion]:
         text = document.text_before_cursor
-        here = at_cursor(text, self.table)
+        here = self.lines.understand(text).at_end
         if here is None:
             return
         current = here.current

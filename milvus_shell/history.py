@@ -28,6 +28,7 @@ from prompt_toolkit.history import History, ThreadedHistory
 from .paths import private_dir, state_dir
 
 if TYPE_CHECKING:
+    from .line import LineModel
     from .table import CommandTable
 
 FILE_NAME = "history"
@@ -239,41 +240,46 @@ class ShellHistory(ThreadedHistory):
         super().append_string(clean)
 
 
-def shell_history(environ: Mapping[str, str], table: CommandTable | Callable[[], CommandTable],
+def shell_history(environ: Mapping[str, str], lines: LineModel | CommandTable | Callable[[], CommandTable],
                   size: int | None = None) -> ShellHistory:
-    """The prompt's history. ``table`` may be a function that makes the command table: it is then
-    made when the first line is kept, not before the first prompt."""
-    table_of = table if callable(table) else lambda: table
+    """The prompt's history, masking and checking each line through the shell's line model (``lines``).
+    Given a table, or a function that makes it (then made when the first line is kept, not before
+    the first prompt), it makes a line model of its own."""
+    model = lines if _is_line_model(lines) else _line_model(lines)
 
-    def redact_line(text: str) -> str:
-        from .parser import redact  # noqa: PLC0415 - the binder: only once a line is kept
-
-        return redact(text, table_of())
+    def mask(text: str) -> str:
+        return model.understand(text).masked
 
     def parses(text: str) -> bool:
-        from .errors import ParseError  # noqa: PLC0415
-        from .parser import parse_line  # noqa: PLC0415
+        return model.understand(text).parses
 
-        try:
-            parse_line(text, table_of())
-        except ParseError:
-            return False
-        return True
-
-    return ShellHistory(PrivateFileHistory(history_path(environ), redact_line, size), redact_line, parses)
+    return ShellHistory(PrivateFileHistory(history_path(environ), mask, size), mask, parses)
 
 
-def ask_again_for_masked(text: str, table: CommandTable) -> str:
+def _is_line_model(lines: object) -> bool:
+    return hasattr(lines, "understand")
+
+
+def _line_model(table: CommandTable | Callable[[], CommandTable]) -> LineModel:
+    from .line import LineModel  # noqa: PLC0415 - the binder: only once a line is kept
+
+    return LineModel(table)
+
+
+def ask_again_for_masked(text: str, lines: LineModel | CommandTable) -> str:
     """A line recalled from history has ``--password ***``: drop the mask so the password is asked for.
 
     Only for secret options whose value is optional (``--password``); others keep the mask and fail
     as any wrong secret would.
     """
-    from .binder import Role, bind_line  # noqa: PLC0415 - not needed before the first prompt
-    from .parser import SECRET_MASK  # noqa: PLC0415
+    from .binder import Role  # noqa: PLC0415 - not needed before the first prompt
+    from .line import SECRET_MASK  # noqa: PLC0415
 
+    model = lines if _is_line_model(lines) else _line_model(lines)
+    if SECRET_MASK not in text:
+        return text
     cuts: list[tuple[int, int]] = []
-    for bound in bind_line(text, table):
+    for bound in model.understand(text).bound:
         words = bound.words
         for option, value in zip(words, words[1:]):
             param = value.param

@@ -31,6 +31,7 @@ from .context import Confirmation
 from .errors import ServerError
 from .history import RecentHistorySuggest, ShellHistory, ask_again_for_masked, shell_history
 from .keys import shell_key_bindings
+from .line import LineModel
 from .registry import ConnectionRegistry
 from .results import Result
 from .settings import Settings
@@ -123,7 +124,7 @@ def equip(session: PromptSession[str], shell: Shell, history: History, health: C
     from .status import toolbar_fragments  # noqa: PLC0415
 
     ctx = shell.ctx
-    table, registry = ctx.table, ctx.registry
+    table, registry, lines = ctx.table, ctx.registry, ctx.lines  # one line model for every reader
     metadata = getattr(ctx, "metadata", None)
 
     def refreshing() -> Fragments:
@@ -137,11 +138,12 @@ def equip(session: PromptSession[str], shell: Shell, history: History, health: C
     def toolbar() -> Fragments:
         text = session.default_buffer.document.text_before_cursor
         width = get_app().output.get_size().columns
-        return toolbar_fragments(registry, health, table, text, width, extra=(pending, refreshing))
+        return toolbar_fragments(registry, health, table, text, width, extra=(pending, refreshing),
+                                 lines=lines)
 
-    session.completer = ShellCompleter(table, completion_sources(shell, history))
-    session.lexer = PygmentsLexer(partial(ShellLexer, table, registry), syntax_sync=SyncFromStart())
-    session.input_processors = [SecretMasker(table)]
+    session.completer = ShellCompleter(table, completion_sources(shell, history), lines)
+    session.lexer = PygmentsLexer(partial(ShellLexer, table, registry, lines), syntax_sync=SyncFromStart())
+    session.input_processors = [SecretMasker(table, lines)]
     session.auto_suggest = ThreadedAutoSuggest(RecentHistorySuggest())
     session.bottom_toolbar = toolbar
     session.app.invalidate()
@@ -199,10 +201,11 @@ def interactive_shell(settings: Settings, environ: Mapping[str, str] | None = No
     registry = ConnectionRegistry(timeout=settings.timeout)
     health = ConnectionHealth(check=registry.ping, is_live=registry.is_connected)
     tables = functools.cache(build_table)  # one table, made once something needs it
+    lines = LineModel(tables)  # one understanding of each line, shared by the history and the shell
     # A command abandoned by Ctrl-C gets Cancelled at its next progress report (a long `load` polls)
     # instead of drawing over the prompt: on_main_thread refuses a worker that was abandoned.
     shell = build_shell(settings, out=out, err=err, environ=environ, registry=registry, make_table=tables,
-                        history=shell_history(environ, tables, settings.history_size),
+                        history=shell_history(environ, lines, settings.history_size), lines=lines,
                         runner=tracked(runner, health, registry), ask_secret=ask_secret,
                         confirm=confirm_at_terminal, on_main_thread=runner.on_main_thread, config=config)
     return shell, health
@@ -259,7 +262,7 @@ def _loop(shell: Shell, session: PromptSession[str], first: Callable[[], None] |
         try:
             if starting is not None:
                 starting.wait()  # a command typed while the start's connection is made waits for it
-            outcome = shell.run_line(ask_again_for_masked(text, shell.ctx.table))
+            outcome = shell.run_line(ask_again_for_masked(text, shell.ctx.lines))
         except KeyboardInterrupt:  # between two commands of a line, or while printing
             shell.renderer.cancelled("", shell.cancelled())
             continue
