@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..context import ShellContext
 from ..results import Message, Table
 from ..setting_table import BY_NAME, SETTINGS, SettingDef, shown
-from .spec import FORMAT_OPTION, Command, Invocation
+from .spec import FORMAT_OPTION, Command, Effect, Invocation
 
 
 def show_settings(ctx: ShellContext, inv: Invocation) -> Table:
@@ -42,6 +42,7 @@ def _set_command(spec: SettingDef) -> Command:
     }.get(spec.name, ())
     return Command(
         name=f"set {spec.name}",
+        changes=frozenset({Effect.SETTINGS}),
         summary=spec.help,
         handler=set_value,
         positionals=(spec.param(),),
