@@ -240,18 +240,26 @@ class ShellHistory(ThreadedHistory):
         super().append_string(clean)
 
 
-def shell_history(environ: Mapping[str, str], lines: LineModel | CommandTable | Callable[[], CommandTable],
-                  size: int | None = None) -> ShellHistory:
-    """The prompt's history, masking and checking each line through the shell's line model (``lines``).
-    Given a table, or a function that makes it (then made when the first line is kept, not before
-    the first prompt), it makes a line model of its own."""
-    model = lines if _is_line_model(lines) else _line_model(lines)
+def shell_history(environ: Mapping[str, str], table: CommandTable | Callable[[], CommandTable],
+                  size: int | None = None, lines: Callable[[], LineModel] | None = None) -> ShellHistory:
+    """The prompt's history; each line is masked and checked through the shell's line model, given by
+    ``lines`` (asked when the first line is kept), else one of its own over ``table``. ``table`` may
+    be a function that makes the command table: it is then made when the first line is kept, not
+    before the first prompt."""
+    own: list[LineModel] = []
+
+    def model() -> LineModel:
+        if lines is not None:
+            return lines()
+        if not own:
+            own.append(_line_model(table))
+        return own[0]
 
     def mask(text: str) -> str:
-        return model.understand(text).masked
+        return model().understand(text).masked
 
     def parses(text: str) -> bool:
-        return model.understand(text).parses
+        return model().understand(text).parses
 
     return ShellHistory(PrivateFileHistory(history_path(environ), mask, size), mask, parses)
 

@@ -13,7 +13,6 @@ Masking lives here and only here (``Line.masked``, ``Line.redact_at``): every ec
 
 from __future__ import annotations
 
-import difflib
 import re
 import threading
 from collections import OrderedDict
@@ -30,7 +29,8 @@ SECRET_MASK = "***"
 CACHE_SIZE = 32  # distinct lines kept: the text typed, its prefix before the cursor, a recalled line
 
 # user:password@ at the start of a word, after a quote or after a scheme; group 2 is the password.
-_USERINFO_RE = re.compile(r"((?:^|[\s'\"]|://)[A-Za-z0-9._~-]+:)([^\s@/]+)@")
+# Kept as text: re compiles (and caches) it on first use, not while the first prompt is being drawn.
+_USERINFO = r"((?:^|[\s'\"]|://)[A-Za-z0-9._~-]+:)([^\s@/]+)@"
 
 
 class Line:
@@ -111,7 +111,7 @@ class Line:
                     spans.add((following[1].start, following[1].end))
                 elif following and not looks_like_option(following[0]):
                     spans.add((following[0].start, following[0].end))
-        spans.update(m.span(2) for m in _USERINFO_RE.finditer(self.text))
+        spans.update(m.span(2) for m in re.finditer(_USERINFO, self.text))
         return tuple(_merged(spans))
 
     @cached_property
@@ -171,6 +171,8 @@ class LineModel:
 
 
 def _spelled_like_a_secret_option(name: str, table: "CommandTable") -> bool:
+    import difflib  # noqa: PLC0415 - not before the first prompt
+
     if not name.startswith("-") or len(name) < 3:
         return False
     low = name.lower()

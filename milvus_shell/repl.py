@@ -31,7 +31,6 @@ from .context import Confirmation
 from .errors import ServerError
 from .history import RecentHistorySuggest, ShellHistory, ask_again_for_masked, shell_history
 from .keys import shell_key_bindings
-from .line import LineModel
 from .registry import ConnectionRegistry
 from .results import Result
 from .settings import Settings
@@ -201,11 +200,11 @@ def interactive_shell(settings: Settings, environ: Mapping[str, str] | None = No
     registry = ConnectionRegistry(timeout=settings.timeout)
     health = ConnectionHealth(check=registry.ping, is_live=registry.is_connected)
     tables = functools.cache(build_table)  # one table, made once something needs it
-    lines = LineModel(tables)  # one understanding of each line, shared by the history and the shell
     # A command abandoned by Ctrl-C gets Cancelled at its next progress report (a long `load` polls)
     # instead of drawing over the prompt: on_main_thread refuses a worker that was abandoned.
     shell = build_shell(settings, out=out, err=err, environ=environ, registry=registry, make_table=tables,
-                        history=shell_history(environ, lines, settings.history_size), lines=lines,
+                        # the history reads the shell's line model (asked once a line is kept: shell exists)
+                        history=shell_history(environ, tables, settings.history_size, lambda: shell.ctx.lines),
                         runner=tracked(runner, health, registry), ask_secret=ask_secret,
                         confirm=confirm_at_terminal, on_main_thread=runner.on_main_thread, config=config)
     return shell, health

@@ -94,7 +94,7 @@ def parse_line_statements(text):
 def test_enter_binds_the_line_once_for_every_reader(shell, binds, tmp_path):
     lines, _ = binds
     ctx = shell.ctx
-    history = shell_history({"HOME": str(tmp_path)}, ctx.lines)
+    history = shell_history({"HOME": str(tmp_path)}, ctx.make_table, lines=lambda: ctx.lines)
     ctx.history = history
     shell.run_line(f"record {tmp_path / 'r.md'}")
     for line in (LINE, "count books --bogus --password s3cret", "connect x localhost:1 --password ***"):
