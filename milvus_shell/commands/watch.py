@@ -180,8 +180,9 @@ COMMANDS = (
         examples=("watch show segments books", "watch 5 count books", "watch 1 show load books",
                   "watch 10 --times 3 show index progress books"),
         details=("Options of watch come before the command; everything from the command on is its own "
-                 "(watch 2 query books --limit 3). A command that changes the server (declares what it "
-                 "changes, or destroys) is refused. The header shows the time and, for counts, rows and "
+                 "(watch 2 query books --limit 3). A command that changes the server or the shell (declares "
+                 "what it changes, or destroys: insert, connect, set, ...) is refused; a password in the "
+                 "command is shown masked. The header shows the time and, for counts, rows and "
                  "progress, the change since the previous run. Ctrl-C returns to the prompt; the "
                  "connection stays open. A failing run is shown and watching goes on (in a script it stops)."),
         rebind=_seconds_or_command,
