@@ -78,7 +78,7 @@ def describe_changes(changes: frozenset[Effect]) -> str:
     """"changes the server's rows", "changes the shell's connections", or both joined by "and"."""
     server = [e.value for e in Effect if e in changes and not e.in_shell]
     shell = [e.value for e in Effect if e in changes and e.in_shell]
-    parts = ([f"the server's {', '.join(server)}"] if server else []) + ([f"the shell's {', '.join(shell)}"] if shell else [])
+    parts = [f"the {whose} {', '.join(names)}" for whose, names in (("server's", server), ("shell's", shell)) if names]
     return "changes " + " and ".join(parts) if parts else ""
 
 

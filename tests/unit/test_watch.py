@@ -26,7 +26,8 @@ def test_the_header_and_closing_line_show_the_command_masked():
     shown = sh.ctx.lines.mask(CONNECT)
     assert SECRET not in shown and "--password ***" in shown
     header = frame_header(shown, 1, 1, 1, "")
-    assert header.startswith("every 1 s: connect w localhost:19530 --user u --password ***    ") and SECRET not in header
+    assert header.startswith("every 1 s: connect w localhost:19530 --user u --password ***    ")
+    assert SECRET not in header
     assert closing(shown, 1) == "watched connect w localhost:19530 --user u --password *** 1 time"
     assert closing("count c", 3) == "watched count c 3 times"
 
