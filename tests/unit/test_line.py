@@ -133,3 +133,42 @@ def test_the_cache_is_small_bounded_and_owned_by_each_shell(shell, binds, tmp_pa
     assert lines[texts[0]] == 2
     other = build_shell(Settings(color=False), out=io.StringIO(), err=io.StringIO(), environ={"HOME": str(tmp_path)})
     assert other.ctx.lines is not shell.ctx.lines
+
+
+def test_a_real_prompt_binds_each_text_once_while_typing_and_on_enter(shell, binds, tmp_path):
+    """The prompt as repl.py equips it (highlighter, secret masker, completer, toolbar, history)."""
+    import threading
+    import time
+
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from milvus_shell.repl import build_session
+
+    lines, _ = binds
+    ctx = shell.ctx
+    history = shell_history({"HOME": str(tmp_path)}, ctx.make_table, lines=lambda: ctx.lines)
+    ctx.table  # made before counting
+    typed = "connect w localhost:1 --password s3cret"
+    with create_pipe_input() as pipe:
+        session = build_session(shell, history, ConnectionHealth(), input=pipe, output=DummyOutput())
+
+        def feed():
+            while not session.app.is_running:
+                time.sleep(0.005)
+            for ch in typed:
+                pipe.send_text(ch)
+                time.sleep(0.01)  # a key at a time, each drawn
+            pipe.send_text("\t")
+            time.sleep(0.05)
+            pipe.send_text("\r")
+
+        feeder = threading.Thread(target=feed, daemon=True)
+        feeder.start()
+        accepted = session.prompt()
+        feeder.join(5)
+    shell.run_line(ask_again_for_masked(accepted, ctx.lines))
+    assert accepted.startswith(typed)
+    assert lines[accepted] == 1 and len(lines) > 3  # the screen was drawn as keys came
+    assert set(lines.values()) == {1}, [t for t, n in lines.items() if n > 1]
+    assert all("s3cret" not in entry for entry in history.get_strings())
