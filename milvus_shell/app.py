@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from .table import CommandTable
     from .config import Config
     from .history import ShellHistory
-    from .line import LineModel
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -45,7 +44,6 @@ def build_shell(
     width: int | None = None,
     status_to_err: bool | None = None,
     config: "Config | None" = None,
-    lines: "LineModel | None" = None,
 ) -> Shell:
     """A shell over ``registry`` (a new one by default), writing data to ``out`` and the rest to ``err``.
 
@@ -55,8 +53,7 @@ def build_shell(
     calls back for the screen (progress, questions) goes through ``on_main_thread``. Status lines
     (connected, loaded, notes) go to ``err`` in scripts so that ``out`` holds data only, unless
     ``status_to_err`` says otherwise. ``config`` is the config file as read at start (None: read on
-    first use, from the XDG path in ``environ``). ``lines`` is the line model the prompt's history
-    shares with the shell (None: the shell makes its own on first use).
+    first use, from the XDG path in ``environ``).
     """
     environ = os.environ if environ is None else environ
     registry = registry or ConnectionRegistry(timeout=settings.timeout, backend_loader=backend_loader)
@@ -75,6 +72,5 @@ def build_shell(
         show_frame=on_main_thread(renderer.frame),
         pause=on_main_thread(time.sleep),
         config=config,
-        line_model=lines,
     )
     return Shell(ctx, renderer, runner)
