@@ -17,7 +17,7 @@ from .commands.spec import Command, Invocation, Kind, Option, Param, Positional
 from .errors import ParseError
 from .kinds import KindError, convert
 from .table import CommandTable, command_words
-from .tokens import Token, is_end_of_options, looks_like_option, split_option, tokenize, wholly_quoted
+from .tokens import Statement, Token, is_end_of_options, looks_like_option, split_option, tokenize, wholly_quoted
 
 
 class Role(enum.Enum):
@@ -291,21 +291,29 @@ class AtCursor:
         return Bound(self.statement.command, self.statement.words[:-1]).given()
 
 
-def at_cursor(text: str, table: CommandTable) -> AtCursor | None:
-    """What is being typed at the end of ``text`` (the text before the cursor); None inside a comment."""
-    statements = tokenize(text, partial=True)
+def at_cursor(text: str, table: CommandTable, statements: Sequence[Statement] | None = None,
+              bounds: Sequence[Bound] | None = None) -> AtCursor | None:
+    """What is being typed at the end of ``text`` (the text before the cursor); None inside a comment.
+
+    ``statements`` and ``bounds`` are the line's own, when already worked out (line.py): a line that
+    ends in a word is then not bound again."""
+    statements = statements if statements is not None else tokenize(text, partial=True)
     last = statements[-1]
     if last.end < len(text):  # the rest of the line is a comment
         return None
     tokens = last.tokens
     if tokens and tokens[-1].end == len(text):
         before, current = tokens[:-1], tokens[-1]
+        statement = bounds[-1] if bounds is not None else bind(tokens, table, text)
     else:
         before, current = tokens, Token("", len(text), len(text))
-    statement = bind(tuple(before) + (current,), table, text)
+        statement = bind(tuple(before) + (current,), table, text)
     return AtCursor(statement, statement.words[-1], tuple(before))
 
 
-def bind_line(text: str, table: CommandTable, partial: bool = True) -> list[Bound]:
-    """Every statement of ``text``, bound (``partial`` tolerates an unclosed quote)."""
-    return [bind(stmt.tokens, table, text, stmt.end) for stmt in tokenize(text, partial=partial)]
+def bind_line(text: str, table: CommandTable, partial: bool = True,
+              statements: Sequence[Statement] | None = None) -> list[Bound]:
+    """Every statement of ``text``, bound (``partial`` tolerates an unclosed quote); ``statements``
+    are its tokens when already split."""
+    statements = statements if statements is not None else tokenize(text, partial=partial)
+    return [bind(stmt.tokens, table, text, stmt.end) for stmt in statements]

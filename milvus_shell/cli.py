@@ -136,10 +136,10 @@ def _warn_of_secrets_in_argv(args: argparse.Namespace) -> None:
     if not args.command:
         return  # an ADDRESS holding user:password@ is refused by connect, masked; no table before the prompt
     from .commands import build_table  # noqa: PLC0415
-    from .parser import secret_spans  # noqa: PLC0415
+    from .line import Line  # noqa: PLC0415
 
     table = build_table()
-    if any(secret_spans(text, table) for text in args.command):
+    if any(Line(text, table).secrets for text in args.command):
         print("milvus-shell: warning: a password or token on the command line can be read by every user "
               "of this machine (ps, /proc/PID/cmdline) while the shell runs; set MILVUS_PASSWORD or "
               "MILVUS_TOKEN instead, or give --password without a value to be asked", file=sys.stderr)
@@ -262,9 +262,7 @@ def script_lines(stream: BinaryIO, name: str, where: Callable[[int], str]) -> It
 
 
 def _echo(shell: Shell, line: str) -> None:
-    from .parser import redact  # noqa: PLC0415
-
-    text = f"{shell.prompt_text()}> {redact(line, shell.ctx.table)}"
+    text = f"{shell.prompt_text()}> {shell.ctx.lines.mask(line)}"
     if shell.renderer.color:
         text = f"\x1b[1m{text}\x1b[0m"
     err = shell.renderer.err

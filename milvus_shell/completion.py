@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Se
 from prompt_toolkit.completion import CompleteEvent, Completion, Completer
 from prompt_toolkit.document import Document
 
-from .binder import Role, at_cursor, bind_line
+from .binder import Role, bind_line
 from .commands.spec import Command, Kind, Option, Param
+from .line import LineModel
 from .table import MAX_COMMAND_WORDS, CommandTable
 
 if TYPE_CHECKING:
@@ -60,13 +61,15 @@ ValueSource = Callable[[Slot], Iterable[Union[Candidate, str]]]
 class ShellCompleter(Completer):
     """Command names, the typed command's options, and values by kind from ``sources``."""
 
-    def __init__(self, table: CommandTable, sources: Mapping[Kind, ValueSource] | None = None) -> None:
+    def __init__(self, table: CommandTable, sources: Mapping[Kind, ValueSource] | None = None,
+                 lines: LineModel | None = None) -> None:
         self.table = table
         self.sources: dict[Kind, ValueSource] = dict(sources or {})
+        self.lines = lines or LineModel(table)  # the prompt's own, shared with the highlighter and toolbar
 
     def get_completions(self, document: Document, complete_event: CompleteEvent) -> Iterator[Completion]:
         text = document.text_before_cursor
-        here = at_cursor(text, self.table)
+        here = self.lines.understand(text).at_end
         if here is None:
             return
         current = here.current

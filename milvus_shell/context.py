@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from .recording import Recorder
     from .registry import ConnectionRegistry
     from .session_api import ServerSession
+    from .line import LineModel
     from .table import CommandTable
 
 
@@ -62,8 +63,19 @@ class ShellContext:
     config: "Config | None" = None
     # `record FILE`: where the session is being written down (recording.py); None when not recording.
     recorder: "Recorder | None" = None
+    # The line model (line.py): every reader of a line (parser, history, echoes, watch, the prompt)
+    # asks it, so a line is bound once. Made on first use when the composition root gives none.
+    line_model: "LineModel | None" = None
 
     _table: "CommandTable | None" = field(default=None, init=False, repr=False)
+
+    @property
+    def lines(self) -> "LineModel":
+        if self.line_model is None:
+            from .line import LineModel  # noqa: PLC0415
+
+            self.line_model = LineModel(lambda: self.table)
+        return self.line_model
 
     @property
     def table(self) -> "CommandTable":

@@ -17,10 +17,10 @@ from pygments.lexer import Lexer
 from pygments.token import Comment, Error, Keyword, Name, Number, Punctuation, String, Text, Whitespace
 from pygments.token import _TokenType
 
-from .binder import Bound, Role, Word, bind_line
+from .binder import Bound, Role, Word
 from .commands.spec import Kind
 from .kinds import style_of
-from .parser import secret_spans
+from .line import LineModel
 from .table import CommandTable
 
 if TYPE_CHECKING:
@@ -50,16 +50,18 @@ class ShellLexer(Lexer):
         self,
         table: CommandTable,
         registry: "ConnectionRegistry | None" = None,
+        lines: LineModel | None = None,
         **options: Any,
     ) -> None:
         super().__init__(**options)
         self.table = table
         self.registry = registry
+        self.lines = lines or LineModel(table)
 
     def get_tokens_unprocessed(self, text: str) -> Iterator[tuple[int, _TokenType, str]]:
         aliases = self._aliases()
         spans: list[tuple[int, int, _TokenType]] = []
-        for words in bind_line(text, self.table):
+        for words in self.lines.understand(text).bound:
             for word in words.words:
                 at_end = word.token.end == len(text)
                 spans.append((word.token.start, word.token.end, self._token(word, words, aliases, at_end)))
@@ -134,11 +136,12 @@ class SecretMasker(Processor):
     """Input processor: the value of a secret option (``--password x``, ``--token=x``) is drawn as
     stars while it is typed, and stays so on the screen once entered."""
 
-    def __init__(self, table: CommandTable) -> None:
+    def __init__(self, table: CommandTable, lines: LineModel | None = None) -> None:
         self.table = table
+        self.lines = lines or LineModel(table)
 
     def apply_transformation(self, ti: TransformationInput) -> Transformation:
-        spans = secret_spans(ti.document.text, self.table)
+        spans = self.lines.understand(ti.document.text).secrets
         if not spans:
             return Transformation(ti.fragments)
         line_start = ti.document.translate_row_col_to_index(ti.lineno, 0)

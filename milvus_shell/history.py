@@ -18,7 +18,7 @@ import os
 import stat
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping, TypeGuard, cast
 
 from prompt_toolkit.auto_suggest import AutoSuggest, Suggestion
 from prompt_toolkit.buffer import Buffer
@@ -28,6 +28,7 @@ from prompt_toolkit.history import History, ThreadedHistory
 from .paths import private_dir, state_dir
 
 if TYPE_CHECKING:
+    from .line import LineModel
     from .table import CommandTable
 
 FILE_NAME = "history"
@@ -240,40 +241,53 @@ class ShellHistory(ThreadedHistory):
 
 
 def shell_history(environ: Mapping[str, str], table: CommandTable | Callable[[], CommandTable],
-                  size: int | None = None) -> ShellHistory:
-    """The prompt's history. ``table`` may be a function that makes the command table: it is then
-    made when the first line is kept, not before the first prompt."""
-    table_of = table if callable(table) else lambda: table
+                  size: int | None = None, lines: Callable[[], LineModel] | None = None) -> ShellHistory:
+    """The prompt's history; each line is masked and checked through the shell's line model, given by
+    ``lines`` (asked when the first line is kept), else one of its own over ``table``. ``table`` may
+    be a function that makes the command table: it is then made when the first line is kept, not
+    before the first prompt."""
+    own: list[LineModel] = []
 
-    def redact_line(text: str) -> str:
-        from .parser import redact  # noqa: PLC0415 - the binder: only once a line is kept
+    def model() -> LineModel:
+        if lines is not None:
+            return lines()
+        if not own:
+            own.append(_line_model(table))
+        return own[0]
 
-        return redact(text, table_of())
+    def mask(text: str) -> str:
+        return model().understand(text).masked
 
     def parses(text: str) -> bool:
-        from .errors import ParseError  # noqa: PLC0415
-        from .parser import parse_line  # noqa: PLC0415
+        return model().understand(text).parses
 
-        try:
-            parse_line(text, table_of())
-        except ParseError:
-            return False
-        return True
-
-    return ShellHistory(PrivateFileHistory(history_path(environ), redact_line, size), redact_line, parses)
+    return ShellHistory(PrivateFileHistory(history_path(environ), mask, size), mask, parses)
 
 
-def ask_again_for_masked(text: str, table: CommandTable) -> str:
+def _is_line_model(lines: object) -> TypeGuard["LineModel"]:
+    return hasattr(lines, "understand")
+
+
+def _line_model(table: CommandTable | Callable[[], CommandTable]) -> LineModel:
+    from .line import LineModel  # noqa: PLC0415 - the binder: only once a line is kept
+
+    return LineModel(table)
+
+
+def ask_again_for_masked(text: str, lines: LineModel | CommandTable) -> str:
     """A line recalled from history has ``--password ***``: drop the mask so the password is asked for.
 
     Only for secret options whose value is optional (``--password``); others keep the mask and fail
     as any wrong secret would.
     """
-    from .binder import Role, bind_line  # noqa: PLC0415 - not needed before the first prompt
-    from .parser import SECRET_MASK  # noqa: PLC0415
+    from .binder import Role  # noqa: PLC0415 - not needed before the first prompt
+    from .line import SECRET_MASK  # noqa: PLC0415
 
+    model = lines if _is_line_model(lines) else _line_model(cast("CommandTable", lines))
+    if SECRET_MASK not in text:
+        return text
     cuts: list[tuple[int, int]] = []
-    for bound in bind_line(text, table):
+    for bound in model.understand(text).bound:
         words = bound.words
         for option, value in zip(words, words[1:]):
             param = value.param

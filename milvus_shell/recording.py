@@ -1,7 +1,7 @@
 """`record FILE`: the session written down as a Markdown transcript, one fenced block per command.
 
 Each block is a ``milvus-session`` block (the docs' own transcript convention, README.md): the prompt
-as drawn when the command was typed, the command with its secrets masked (parser.redact), then what
+as drawn when the command was typed, the command with its secrets masked (the line model, line.py), then what
 the shell printed (data, notes and errors, colours removed; progress lines are not kept). With
 ``--times`` a line before each block gives the time the command started and how long it took.
 

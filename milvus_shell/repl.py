@@ -119,7 +119,7 @@ def equip(session: PromptSession[str], shell: Shell, history: History, health: C
     from .status import toolbar_fragments  # noqa: PLC0415
 
     ctx = shell.ctx
-    table, registry = ctx.table, ctx.registry
+    table, registry, lines = ctx.table, ctx.registry, ctx.lines  # one line model for every reader
     metadata = ctx.metadata
 
     def refreshing() -> Fragments:
@@ -132,11 +132,12 @@ def equip(session: PromptSession[str], shell: Shell, history: History, health: C
     def toolbar() -> Fragments:
         text = session.default_buffer.document.text_before_cursor
         width = get_app().output.get_size().columns
-        return toolbar_fragments(registry, health, table, text, width, extra=(pending, refreshing))
+        return toolbar_fragments(registry, health, table, text, width, extra=(pending, refreshing),
+                                 lines=lines)
 
-    session.completer = ShellCompleter(table, completion_sources(shell, history))
-    session.lexer = PygmentsLexer(partial(ShellLexer, table, registry), syntax_sync=SyncFromStart())
-    session.input_processors = [SecretMasker(table)]
+    session.completer = ShellCompleter(table, completion_sources(shell, history), lines)
+    session.lexer = PygmentsLexer(partial(ShellLexer, table, registry, lines), syntax_sync=SyncFromStart())
+    session.input_processors = [SecretMasker(table, lines)]
     session.auto_suggest = ThreadedAutoSuggest(RecentHistorySuggest())
     session.bottom_toolbar = toolbar
     session.app.invalidate()
@@ -197,7 +198,8 @@ def interactive_shell(settings: Settings, environ: Mapping[str, str] | None = No
     # A command abandoned by Ctrl-C gets Cancelled at its next progress report (a long `load` polls)
     # instead of drawing over the prompt: on_main_thread refuses a worker that was abandoned.
     shell = build_shell(settings, out=out, err=err, environ=environ, registry=registry, make_table=tables,
-                        history=shell_history(environ, tables, settings.history_size),
+                        # the history reads the shell's line model (asked once a line is kept: shell exists)
+                        history=shell_history(environ, tables, settings.history_size, lambda: shell.ctx.lines),
                         runner=tracked(runner, health, registry), ask_secret=ask_secret,
                         confirm=confirm_at_terminal, on_main_thread=runner.on_main_thread, config=config)
     return shell, health
@@ -254,7 +256,7 @@ def _loop(shell: Shell, session: PromptSession[str], first: Callable[[], None] |
         try:
             if starting is not None:
                 starting.wait()  # a command typed while the start's connection is made waits for it
-            outcome = shell.run_line(ask_again_for_masked(text, shell.ctx.table))
+            outcome = shell.run_line(ask_again_for_masked(text, shell.ctx.lines))
         except KeyboardInterrupt:  # between two commands of a line, or while printing
             shell.renderer.cancelled("", shell.cancelled())
             continue

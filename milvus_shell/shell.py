@@ -43,10 +43,8 @@ class Shell:
         """Run every command on the line; stop at the first failure. ``where`` prefixes errors.
 
         While ``record`` is on, each command (secrets masked) and all it printed go to the transcript."""
-        from .parser import parse_line  # noqa: PLC0415 - the binder and kinds: after the first prompt
-
         try:
-            invocations = parse_line(text, self.ctx.table)
+            invocations = self.ctx.lines.understand(text).invocations()
         except ParseError as exc:
             with self.recording(text):
                 self.report_parse_error(text, exc, where)
@@ -100,9 +98,7 @@ class Shell:
         if recorder is None:
             yield
             return
-        from .parser import redact  # noqa: PLC0415
-
-        recorder.begin(self.prompt_text(), redact(text, self.ctx.table))
+        recorder.begin(self.prompt_text(), self.ctx.lines.mask(text))
         self.renderer.tap = recorder.tap
         try:
             yield
@@ -178,10 +174,9 @@ class Shell:
 
     def report_parse_error(self, text: str, exc: ParseError, where: str) -> None:
         """The reason, the line with a caret under the column, a hint; secrets masked in all three."""
-        from .parser import redact_at  # noqa: PLC0415
-
-        shown, column, reason = redact_at(text, self.ctx.table, exc.column, exc.reason)
-        hint = redact_at(text, self.ctx.table, message=exc.hint)[2] if exc.hint else ""
+        line = self.ctx.lines.understand(text)
+        shown, column, reason = line.redact_at(exc.column, exc.reason)
+        hint = line.redact_at(message=exc.hint)[2] if exc.hint else ""
         message = f"{where}{reason}"
         if shown.isprintable() and len(shown) < 200:  # else the caret would point astray
             message += f"\n  {shown}\n  {' ' * (column - 1)}^"

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 from .addresses import DEFAULT_PORT
 
 if TYPE_CHECKING:
+    from .line import LineModel
     from .table import CommandTable
     from .registry import ConnectionRegistry
 
@@ -165,11 +166,13 @@ def state_fragments(registry: "ConnectionRegistry", health: ConnectionHealth) ->
     return [("class:bottom-toolbar.state.connected", f" {active}: connected{profile} · {count} ")]
 
 
-def syntax_fragments(text: str, table: "CommandTable", width: int) -> Fragments:
-    """The syntax of the command being typed, the parameter at the cursor marked, fitted to ``width``."""
-    from .binder import Role, at_cursor  # noqa: PLC0415 - the toolbar comes after the first paint
+def syntax_fragments(text: str, table: "CommandTable", width: int, lines: "LineModel | None" = None) -> Fragments:
+    """The syntax of the command being typed, the parameter at the cursor marked, fitted to ``width``.
+    ``lines`` is the prompt's line model (one made for this call when None)."""
+    from .binder import Role  # noqa: PLC0415 - the toolbar comes after the first paint
+    from .line import LineModel  # noqa: PLC0415
 
-    here = at_cursor(text, table)
+    here = (lines or LineModel(table)).understand(text).at_end
     if here is None or here.statement.command is None:
         return []
     command = here.statement.command
@@ -210,13 +213,13 @@ HINT = " Tab completes · ↑ and Ctrl-R search history · Ctrl-D leaves"
 
 def toolbar_fragments(
     registry: "ConnectionRegistry", health: ConnectionHealth, table: "CommandTable", text: str, width: int,
-    extra: Sequence[Callable[[], Fragments]] = (),
+    extra: Sequence[Callable[[], Fragments]] = (), lines: "LineModel | None" = None,
 ) -> Fragments:
     """State, live aliases, anything ``extra`` adds (a cache refreshing, say), then the syntax hint."""
     fragments = state_fragments(registry, health)
     for part in extra:
         fragments += part()
     used = sum(len(t) for _, t in fragments)
-    syntax = syntax_fragments(text, table, max(width - used - 3, 20)) if text.strip() else []
+    syntax = syntax_fragments(text, table, max(width - used - 3, 20), lines) if text.strip() else []
     fragments += [("", "│ ")] + syntax if syntax else [("class:bottom-toolbar.hint", "│" + HINT)]
     return fragments

@@ -13,7 +13,7 @@ from ..parser import SECRET_MASK
 from ..profiles import profile_settings, with_secret
 from ..results import Message, Table
 from ..tokens import Token
-from .spec import FORMAT_OPTION, Command, Invocation, Kind, Option, Positional
+from .spec import FORMAT_OPTION, Command, Effect, Invocation, Kind, Option, Positional
 
 
 def _alias_or_address(bound: dict[str, Any]) -> dict[str, Any]:
@@ -227,6 +227,7 @@ _ALIAS_HELP = "a name of letters, digits, '_' and '-' starting with a letter"
 COMMANDS = (
     Command(
         name="connect",
+        changes=frozenset({Effect.CONNECTIONS}),
         summary="Open a named connection to a Milvus server and make it active",
         handler=connect,
         positionals=(
@@ -276,6 +277,7 @@ COMMANDS = (
     ),
     Command(
         name="disconnect",
+        changes=frozenset({Effect.CONNECTIONS}),
         summary="Close connections (their settings are kept for a later connect)",
         handler=disconnect,
         positionals=(Positional("ALIAS", Kind.ALIAS, "aliases to close (default: the active one)", repeat=True),),
@@ -284,6 +286,7 @@ COMMANDS = (
     ),
     Command(
         name="use",
+        changes=frozenset({Effect.CONNECTIONS}),
         summary="Make a connected alias the active one",
         handler=use,
         positionals=(Positional("ALIAS", Kind.ALIAS, "a connected alias", required=True, accepts="live"),),

@@ -233,6 +233,7 @@ COMMANDS = (
     ),
     Command(
         name="use database",
+        changes=frozenset({Effect.CONNECTIONS}),
         summary="Switch the active connection to another database",
         handler=use_database,
         positionals=(Positional("NAME", Kind.DATABASE, "a database on the server", required=True),),

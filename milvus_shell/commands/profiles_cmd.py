@@ -6,7 +6,7 @@ from ..config import Config, context_config, load_config
 from ..context import ShellContext
 from ..errors import UsageError
 from ..results import Message, Table
-from .spec import FORMAT_OPTION, Command, Invocation, Kind, Option, Positional
+from .spec import FORMAT_OPTION, Command, Effect, Invocation, Kind, Option, Positional
 
 
 def save(ctx: ShellContext, inv: Invocation) -> Message:
@@ -79,6 +79,7 @@ def forget(ctx: ShellContext, inv: Invocation) -> Message:
 COMMANDS = (
     Command(
         name="save",
+        changes=frozenset({Effect.PROFILES}),
         summary="Save an alias's connection settings as a profile in the config file",
         handler=save,
         positionals=(Positional("ALIAS", Kind.ALIAS, "a known alias", required=True),),
@@ -102,6 +103,7 @@ COMMANDS = (
     ),
     Command(
         name="forget",
+        changes=frozenset({Effect.PROFILES}),
         summary="Remove a profile from the config file",
         handler=forget,
         positionals=(Positional("NAME", Kind.PROFILE, "a profile's name", required=True),),

@@ -21,7 +21,7 @@ from ..errors import Cancelled, ServerError, UsageError
 from ..results import Message
 from ..rowfiles import FORMATS, BadLines, FileError, RowChecker, RowError, open_rows
 from ..session_api import ServerSession
-from .spec import Command, Invocation, Kind, Option, Positional
+from .spec import Command, Effect, Invocation, Kind, Option, Positional
 
 BATCH_BYTES = 16 * 1024 * 1024  # of source text per batch: far under the server's 256 MB message limit
 BATCH_ROWS = 5000  # rows per batch at most
@@ -376,6 +376,7 @@ _ROWS_JSON = Positional("JSON", Kind.JSON, "a row (a JSON object) or a JSON arra
 COMMANDS = (
     Command(
         name="insert",
+        changes=frozenset({Effect.ROWS}),
         summary="Add rows to a collection: a JSON row or array on the line, or a file",
         handler=insert,
         positionals=(_COLLECTION, _ROWS_JSON),
@@ -390,6 +391,7 @@ COMMANDS = (
     ),
     Command(
         name="upsert",
+        changes=frozenset({Effect.ROWS}),
         summary="Add rows, replacing those whose primary key is already there",
         handler=upsert,
         positionals=(_COLLECTION, _ROWS_JSON),
@@ -402,6 +404,7 @@ COMMANDS = (
     ),
     Command(
         name="delete",
+        changes=frozenset({Effect.ROWS}),
         summary="Delete the rows matching FILTER, or with the primary keys given after --ids",
         handler=delete,
         positionals=(_COLLECTION, Positional(

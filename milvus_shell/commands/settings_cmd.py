@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..context import ShellContext
 from ..results import Message, Table
 from ..settings import BY_NAME, SETTINGS, SettingDef, shown
-from .spec import FORMAT_OPTION, Command, Invocation
+from .spec import FORMAT_OPTION, Command, Effect, Invocation
 
 
 def show_settings(ctx: ShellContext, inv: Invocation) -> Table:
@@ -27,6 +27,7 @@ def set_value(ctx: ShellContext, inv: Invocation) -> Message:
 def _set_command(spec: SettingDef) -> Command:
     return Command(
         name=f"set {spec.name}",
+        changes=frozenset({Effect.SETTINGS}),
         summary=spec.help,
         handler=set_value,
         positionals=(spec.param(),),

@@ -47,7 +47,8 @@ class Kind(enum.Enum):
 
 
 class Effect(enum.Enum):
-    """What a command changes on the server: the shell refreshes that part of its name cache."""
+    """What a command changes, on the server (the shell refreshes that part of its name cache) or in
+    the shell itself. A command that declares none only reads: `watch` runs no other."""
 
     DATABASES = "databases"
     COLLECTIONS = "collections"
@@ -60,6 +61,27 @@ class Effect(enum.Enum):
     # Not cached, so nothing to refresh; declared so `watch` knows the command is not read-only.
     SEGMENTS = "segments"  # flush, compact
     LOADED = "loaded collections"  # load, release
+    ROWS = "rows"  # insert, upsert, delete
+    # In the shell, not on the server.
+    CONNECTIONS = "connections"  # connect, disconnect, use, use database: the connection registry
+    PROFILES = "profiles"  # save, forget: the config file
+    SETTINGS = "settings"  # set NAME VALUE
+    RECORDING = "recording"  # record
+
+    @property
+    def in_shell(self) -> bool:
+        return self in _SHELL_EFFECTS
+
+
+_SHELL_EFFECTS = frozenset({Effect.CONNECTIONS, Effect.PROFILES, Effect.SETTINGS, Effect.RECORDING})
+
+
+def describe_changes(changes: frozenset[Effect]) -> str:
+    """"changes the server's rows", "changes the shell's connections", or both joined by "and"."""
+    server = [e.value for e in Effect if e in changes and not e.in_shell]
+    shell = [e.value for e in Effect if e in changes and e.in_shell]
+    parts = [f"the {whose} {', '.join(names)}" for whose, names in (("server's", server), ("shell's", shell)) if names]
+    return "changes " + " and ".join(parts) if parts else ""
 
 
 Accepts = Literal["known", "live", "new"]
@@ -188,7 +210,7 @@ class Command:
         """What the command changes and whether it asks first, in words (help and docs/commands.md)."""
         parts = []
         if self.changes:
-            parts.append("changes the server's " + ", ".join(e.value for e in Effect if e in self.changes))
+            parts.append(describe_changes(self.changes))
         if self.destroys is not None:
             typed = f", and wants the {self.confirm_by_typing} typed back" if self.confirm_by_typing else ""
             parts.append(f"destructive: asks first, naming what will be lost and where{typed}; "

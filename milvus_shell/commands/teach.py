@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..context import ShellContext
 from ..results import Message
-from .spec import Command, Invocation, Kind, Option, Positional
+from .spec import Command, Effect, Invocation, Kind, Option, Positional
 
 
 def record(ctx: ShellContext, inv: Invocation) -> Message:
@@ -35,6 +35,7 @@ def record(ctx: ShellContext, inv: Invocation) -> Message:
 COMMANDS = (
     Command(
         name="record",
+        changes=frozenset({Effect.RECORDING}),
         summary="Write the session to a Markdown file as it goes (record off stops)",
         handler=record,
         positionals=(Positional("FILE", Kind.PATH, "the transcript file (appended to), or off", keywords=("off",)),),

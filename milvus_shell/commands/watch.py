@@ -1,8 +1,9 @@
 """watch: re-run a read-only command every few seconds, redrawn in place, until Ctrl-C.
 
-Only a command that changes nothing may be watched: one that declares what it changes on the server
-(``changes``) or what it destroys is refused, with the reason. Each frame's header gives the time and,
-for count-like results (a count, a rows column or a total line), the change since the previous run.
+Only a command that changes nothing may be watched: one that declares what it changes, on the server
+or in the shell (``changes``: insert, connect, set, ...), or what it destroys is refused, with the
+reason. Each frame's header gives the time and, for count-like results (a count, a rows column or a
+total line), the change since the previous run. The command is echoed masked (line.py), as everywhere.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any, Sequence
 from ..context import ShellContext
 from ..errors import ParseError, ShellError, UsageError
 from ..results import Group, Message, Result, Table
-from .spec import Command, Effect, Invocation, Kind, Option, Positional
+from .spec import Command, Invocation, Kind, Option, Positional, describe_changes
 
 DEFAULT_SECONDS = 2.0
 
@@ -31,13 +32,13 @@ def _seconds_or_command(bound: dict[str, Any]) -> dict[str, Any]:
 
 
 def watched(ctx: ShellContext, text: str) -> Invocation:
-    """The command to watch, parsed; refused when it would change the server."""
-    from ..parser import parse_line  # noqa: PLC0415 - the parser imports the command table's spec
-
+    """The command to watch, parsed; refused when it would change anything, on the server or in the shell."""
+    line = ctx.lines.understand(text)
     try:
-        invocations = parse_line(text, ctx.table)
+        invocations = line.invocations()
     except ParseError as exc:
-        raise UsageError(f"in the command to watch: {exc.reason}", exc.hint) from None
+        reason, hint = line.redact_at(message=exc.reason)[2], line.redact_at(message=exc.hint or "")[2]
+        raise UsageError(f"in the command to watch: {reason}", hint or None) from None
     if len(invocations) != 1:
         raise UsageError("watch takes one command", "put the others on lines of their own")
     inv = invocations[0]
@@ -47,8 +48,7 @@ def watched(ctx: ShellContext, text: str) -> Invocation:
     if command.destroys is not None:
         raise UsageError(f"watch runs only commands that read: {command.name} destroys what it is given")
     if command.changes:
-        what = ", ".join(e.value for e in Effect if e in command.changes)
-        raise UsageError(f"watch runs only commands that read: {command.name} changes the server's {what}",
+        raise UsageError(f"watch runs only commands that read: {command.name} {describe_changes(command.changes)}",
                          "running it again and again would change it again and again")
     return inv
 
@@ -58,9 +58,10 @@ def watch(ctx: ShellContext, inv: Invocation) -> Message:
     times = inv.opt("times")
     text = inv.arg("COMMAND")
     inner = watched(ctx, text)
+    shown = ctx.lines.mask(text)  # the command as echoed: secrets masked, like history and --echo
     if times is None and not ctx.settings.interactive:
         raise UsageError("in a script, watch needs --times N: nobody is there to stop it with Ctrl-C",
-                         f"watch --times 3 {seconds:g} {text}")
+                         f"watch --times 3 {seconds:g} {shown}")
     fmt = inner.opt("format") or ctx.settings.format
     previous: tuple[str, float] | None = None
     run = 0
@@ -73,14 +74,23 @@ def watch(ctx: ShellContext, inv: Invocation) -> Message:
                 raise
             result = Message(f"error: {exc}", "warning")
         now = measure(result)
-        header = (f"every {seconds:g} s: {text}    {time.strftime('%H:%M:%S')}    run {run}"
-                  f"{'' if times is None else f' of {times}'}{change(previous, now)}")
-        header += "    (Ctrl-C stops)" if times is None else ""
-        ctx.show_frame(result, fmt, header)
+        ctx.show_frame(result, fmt, frame_header(shown, seconds, run, times, change(previous, now)))
         previous = now or previous
         if times is not None and run >= times:
-            return Message(f"watched {text} {run} times")
+            return Message(closing(shown, run))
         ctx.pause(seconds)
+
+
+def frame_header(shown: str, seconds: float, run: int, times: int | None, changed: str) -> str:
+    """The line above each frame; ``shown`` is the watched command already masked."""
+    header = (f"every {seconds:g} s: {shown}    {time.strftime('%H:%M:%S')}    run {run}"
+              f"{'' if times is None else f' of {times}'}{changed}")
+    return header + ("    (Ctrl-C stops)" if times is None else "")
+
+
+def closing(shown: str, runs: int) -> str:
+    """The line watch ends with when its --times are done."""
+    return f"watched {shown} {runs} time{'' if runs == 1 else 's'}"
 
 
 def change(before: tuple[str, float] | None, now: tuple[str, float] | None) -> str:
@@ -170,8 +180,9 @@ COMMANDS = (
         examples=("watch show segments books", "watch 5 count books", "watch 1 show load books",
                   "watch 10 --times 3 show index progress books"),
         details=("Options of watch come before the command; everything from the command on is its own "
-                 "(watch 2 query books --limit 3). A command that changes the server (declares what it "
-                 "changes, or destroys) is refused. The header shows the time and, for counts, rows and "
+                 "(watch 2 query books --limit 3). A command that changes the server or the shell (declares "
+                 "what it changes, or destroys: insert, connect, set, ...) is refused; a password in the "
+                 "command is shown masked. The header shows the time and, for counts, rows and "
                  "progress, the change since the previous run. Ctrl-C returns to the prompt; the "
                  "connection stays open. A failing run is shown and watching goes on (in a script it stops)."),
         rebind=_seconds_or_command,

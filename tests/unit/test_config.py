@@ -88,13 +88,6 @@ def test_unknown_keys_wrong_types_and_plain_passwords_are_named(tmp_path):
     assert config.profiles["ok"].describe_secret() == "token from $T"
 
 
-def test_the_setting_table_and_the_settings_defaults_agree():
-    """Declared twice (setting_table.py and settings.py), so they can disagree. (`set NAME` and the
-    command-line flags are built from the setting table itself: nothing to compare there.)"""
-    defaults = Settings()
-    assert {s.name: s.default for s in SETTINGS} == {s.name: getattr(defaults, s.name) for s in SETTINGS}
-
-
 def test_set_name_value(sh):
     assert sh.ok("set timeout 2.5") == "timeout 2.5 s\n" and sh.ctx.registry.timeout == 2.5
     sh.ok("set pager 'less -S'")
