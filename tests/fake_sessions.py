@@ -105,12 +105,9 @@ class FakeSession:
         self.rows[collection] = [r for r in self.rows[collection] if r.get("id") not in keys] + list(rows)
         return [r.get("id") for r in rows]
 
-    def delete(self, collection: str, filter_expr: str = "", ids: Sequence[Any] | None = None,
-               partition: str = "") -> None:
-        self._record("delete", collection, filter_expr, list(ids) if ids is not None else None, partition)
+    def delete(self, collection: str, filter_expr: str, partition: str = "") -> None:
+        self._record("delete", collection, filter_expr, partition)
         self._info(collection)
-        if ids is not None:
-            self.rows[collection] = [r for r in self.rows[collection] if r.get("id") not in set(ids)]
 
     def flush(self, name: str) -> None:
         self._record("flush", name)

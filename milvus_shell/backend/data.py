@@ -172,9 +172,11 @@ class DataOps:
             iterator = self.call(self.client.query_iterator, collection, **kwargs)
         return RowStream(self, collection, filter_expr, iterator, batch_size)
 
-    def get(self, collection: str, ids: Sequence[Any], fields: Sequence[str] | None) -> list[dict[str, Any]]:
+    def get(self, collection: str, key_filter: str, fields: Sequence[str] | None) -> list[dict[str, Any]]:
+        """Every row matching ``key_filter`` (a primary-key filter from expr.one_of: no limit)."""
         with about(self, collection):
-            rows = self.call(self.client.get, collection, list(ids), output_fields=list(fields or ["*"]))
+            rows = self.call(self.client.query, collection, filter=key_filter,
+                             output_fields=list(fields or ["*"]))
         return [_plain(r) for r in rows]
 
     def search(self, collection: str, vectors: Sequence[Sequence[float]], field: str, limit: int,

@@ -10,6 +10,7 @@ from ..bounds import MAX_ROWS, MAX_TOPK
 from ..catalog import MAX_QUERY_WINDOW, CollectionInfo, FieldInfo
 from ..context import ShellContext
 from ..errors import UsageError
+from ..expr import one_of
 from ..results import ABSENT, Float32, Group, Message, StreamTable, Table
 from ..session_api import ServerSession
 from .spec import FORMAT_OPTION, Command, Invocation, Kind, Option, Positional
@@ -307,7 +308,7 @@ def get(ctx: ShellContext, inv: Invocation) -> Table:
     session, info = _describe(ctx, name)
     ids = [_pk_value(info.primary, text) for text in inv.arg("ID")]
     fields = _field_list(inv, info)
-    rows = session.get(name, ids, fields)
+    rows = session.get(name, one_of(info.primary.name, ids), fields)
     return _as_table(info, rows, fields)
 
 
@@ -380,7 +381,7 @@ def _query_vectors(ctx: ShellContext, session: ServerSession, inv: Invocation, i
         raise UsageError("search needs either --vector JSON or --like ID",
                          "e.g. search books --vector '[0.1, 0.2, 0.3, 0.4]'")
     if like is not None:
-        rows = session.get(info.name, [_pk_value(info.primary, like)], [field.name])
+        rows = session.get(info.name, one_of(info.primary.name, [_pk_value(info.primary, like)]), [field.name])
         if not rows:
             raise UsageError(f"no row with {info.primary.name} {like} in {info.name!r}")
         return [rows[0][field.name]]
