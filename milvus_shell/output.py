@@ -488,18 +488,37 @@ def _csv_chunks(columns: Sequence[str], batches: Iterable[Sequence[Sequence[Any]
     # keeps its text as 4 bytes a character, 4 times a batch of wide ASCII rows.
     parts: list[str] = []
     writer = csv.writer(_Appender(parts), lineterminator="\n")
-    writer.writerow(columns)
+    _csv_rows(writer, parts, [list(columns)])
     as_is = _CSV_AS_IS
     for batch in batches:
         # str, int and float (csv writes a float's repr) go to the writer as they are; the rest,
         # cell by cell. Decided by exact type: bool, Float32 and ABSENT are not among them.
-        writer.writerows([[v if type(v) in as_is else _csv_cell(v) for v in row] for row in batch])
+        _csv_rows(writer, parts, [[v if type(v) in as_is else _csv_cell(v) for v in row] for row in batch])
         del batch  # not kept while the next batch is fetched
         text = "".join(parts)
         parts.clear()
         yield text
         del text
     yield "".join(parts)
+
+
+def _csv_rows(writer: Any, parts: list[str], rows: list[list[Any]]) -> None:
+    """Append ``rows`` to ``parts`` through ``writer``. A writer whose rows end in LF quotes a cell
+    holding LF but not one holding a lone CR, which would then not read back: rows with a CR (rare,
+    found by one scan of the text) are written again by a writer that ends rows in CRLF and so quotes
+    both, and their CRLF ending becomes LF."""
+    mark = len(parts)
+    writer.writerows(rows)
+    if not any("\r" in part for part in parts[mark:]):
+        return
+    del parts[mark:]
+    crlf = csv.writer(_Appender(parts), lineterminator="\r\n")
+    for row in rows:
+        if any(type(v) is str and "\r" in v for v in row):
+            crlf.writerow(row)
+            parts[-1] = parts[-1][:-2] + "\n"  # csv writes a row in one write
+        else:
+            writer.writerow(row)
 
 
 class _Appender:
