@@ -197,7 +197,7 @@ def test_tables_shorten_vectors_and_measure_wide_characters(sh):
     lines = out.splitlines()
     assert data.WIDE_TITLE in out
     header, rule, row = lines[0], lines[1], lines[2]
-    from milvus_shell.output import text_width
+    from milvus_shell.screen_text import text_width
 
     assert text_width(row.split(" | ")[0] + " | " + row.split(" | ")[1]) <= text_width(rule)
 

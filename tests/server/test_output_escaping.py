@@ -14,7 +14,9 @@ import unicodedata
 
 import pytest
 
-from milvus_shell.output import Renderer, format_document, format_table, stream_chunks, visible
+from milvus_shell.formats import format_document, format_table, stream_chunks
+from milvus_shell.output import Renderer
+from milvus_shell.screen_text import visible
 from milvus_shell.results import Document, Message, StreamTable, Table
 
 HOSTILE = "red\x1b[31mX\x07bell\nnew\ttab\rcr\x85nel\u202eevil\u2028sep\u2066iso\x7fdel"

@@ -9,7 +9,7 @@ import io
 from hypothesis import given
 from hypothesis import strategies as st
 
-from milvus_shell.output import format_table, stream_chunks
+from milvus_shell.formats import format_table, stream_chunks
 from milvus_shell.results import StreamTable, Table
 
 
