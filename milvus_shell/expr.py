@@ -1,10 +1,11 @@
 """Values into Milvus filter-expression text: the one place that quotes and escapes.
 
 No value typed by a user or read from a server becomes expression text any other way. A string is
-written in double quotes with ``\\`` ``"`` and the line breaks escaped, every other character as it
-is: the escapes both servers read (Milvus Lite knows only ``\\" \\' \\\\ \\n \\r \\t``; Milvus 2.3.5
-reads C and Go escapes but refuses a ``\\u`` pair for a character beyond the BMP), and a raw CR or
-LF ends a literal on both. Numbers are written in full; booleans as ``true``/``false``.
+written in double quotes with ``\\`` ``"``, tab and the line breaks escaped, every other character as it
+is: the escapes both servers read (Milvus Lite knows only ``\\" \\' \\\\ \\n \\r \\t`` and refuses
+``\\u``; Milvus 2.3.5 refused json's ``\\u`` escapes of non-ASCII text), and a raw CR or LF ends a
+literal on both. Any other character (single quotes, control characters, unicode) is itself, as
+both servers read it. Numbers are written in full; booleans as ``true``/``false``.
 """
 
 from __future__ import annotations

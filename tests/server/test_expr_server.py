@@ -18,7 +18,7 @@ pytestmark = pytest.mark.server
 NAME = "expr_hostile_keys"
 # Pieces that break a pasted expression, and plain ones around them.
 PIECES = ["'", '"', "\\", "[", "]", ",", " or ", " or id != 'zz' or id in ['", '" or id != "', "\\'", '\\"',
-          "\\n", "\n", "\r", "\t", "é", "漢", "😀", "\u202e", "id", "a", "0", " "]
+          "\\n", "\n", "\r", "\t", "\x01", "é", "漢", "😀", "\u202e", "id", "a", "0", " "]
 KEYS = st.lists(st.sampled_from(PIECES), min_size=1, max_size=6).map("".join)
 
 
