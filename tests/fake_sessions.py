@@ -9,6 +9,7 @@ reached a server (the same commands also have real-server tests).
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 from milvus_shell.addresses import parse_address
@@ -34,6 +35,7 @@ class FakeSession:
         self.collections: dict[str, CollectionInfo] = {"books": BOOKS}
         self.rows: dict[str, list[dict[str, Any]]] = {"books": [{"id": i, "title": f"book {i}"} for i in range(3)]}
         self.calls: list[tuple[str, tuple[Any, ...]]] = []
+        self.batch_size = 1000  # rows per batch of query_batches
         self.users: dict[str, str] = {"root": "Milvus"}  # user -> password
 
     @property
@@ -96,16 +98,18 @@ class FakeSession:
         return self.rows[collection][offset:offset + limit]
 
     def query_batches(self, collection: str, filter_expr: str, fields: Sequence[str] | None,
-                      batch_size: int, limit: int | None = None, offset: int = 0,
+                      schema: CollectionInfo, limit: int | None = None, offset: int = 0,
                       partitions: Sequence[str] | None = None) -> FakeBatches:
-        self._record("query_batches", collection, filter_expr, batch_size, limit, offset)
+        self._record("query_batches", collection, filter_expr, limit, offset)
         rows = self.rows[self._info(collection).name][offset:]
-        return FakeBatches(rows if limit is None else rows[:limit], batch_size)
+        return FakeBatches(rows if limit is None else rows[:limit], self.batch_size)
 
-    def get(self, collection: str, ids: Sequence[Any], fields: Sequence[str] | None) -> list[dict[str, Any]]:
-        self._record("get", collection, list(ids))
+    def get(self, collection: str, key_filter: str, fields: Sequence[str] | None) -> list[dict[str, Any]]:
+        """``key_filter`` is expr.one_of's ``id in [...]``; its literals are read back as JSON."""
+        self._record("get", collection, key_filter)
         self._info(collection)
-        return [r for r in self.rows[collection] if r.get("id") in set(ids)]
+        ids = set(json.loads(key_filter.partition(" in ")[2]))
+        return [r for r in self.rows[collection] if r.get("id") in ids]
 
     def search(self, collection: str, vectors: Sequence[Sequence[float]], field: str, limit: int,
                filter_expr: str, fields: Sequence[str], params: dict[str, Any],
@@ -127,12 +131,9 @@ class FakeSession:
         self.rows[collection] = [r for r in self.rows[collection] if r.get("id") not in keys] + list(rows)
         return [r.get("id") for r in rows]
 
-    def delete(self, collection: str, filter_expr: str = "", ids: Sequence[Any] | None = None,
-               partition: str = "") -> None:
-        self._record("delete", collection, filter_expr, list(ids) if ids is not None else None, partition)
+    def delete(self, collection: str, filter_expr: str, partition: str = "") -> None:
+        self._record("delete", collection, filter_expr, partition)
         self._info(collection)
-        if ids is not None:
-            self.rows[collection] = [r for r in self.rows[collection] if r.get("id") not in set(ids)]
 
     def flush(self, name: str) -> None:
         self._record("flush", name)

@@ -1,5 +1,6 @@
 """Reading data: count, query (a page, or a stream through a query iterator), get, search; the
-methods of DataOps become methods of backend.Session.
+methods of DataOps become methods of backend.Session. A stream sizes its own batches from the
+server's reply limit and the schema (BatchSizer).
 
 Rows come back as plain dicts of plain values (bytes as they are; the renderer shows them as hex).
 """
@@ -8,16 +9,30 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
+from ..catalog import CollectionInfo, FieldInfo
 from .explore import about
 
 if TYPE_CHECKING:
     from . import Session
 
+# --limit all reads through a query iterator, one server reply per batch. Bigger batches are much
+# faster (each is one round trip; Milvus Lite scans the collection per call) but a batch is in memory
+# at once and is one reply, which Milvus refuses over 256 MB. So batches are sized in bytes:
+# - STREAM_BATCH_BYTES: the rows of one batch, as Python objects, aimed at (memory stays flat);
+# - STREAM_REPLY_BYTES: the most one reply may hold on the wire with every value at its schema
+#   maximum (a VarChar's max_length, an Array's capacity), half the server's 256 MB;
+# the first batch is sized from the schema's maximum, later ones from the bytes of rows received.
+STREAM_BATCH_BYTES = 16 * 1024 * 1024
+STREAM_REPLY_BYTES = 128 * 1024 * 1024
+STREAM_BATCH_RANGE = (1, 16384)  # 16384: the most Milvus returns per call
+UNBOUNDED_VALUE_BYTES = 64 * 1024  # a JSON value (or the dynamic field) has no size in the schema
+STREAM_SAMPLE_ROWS = 16  # rows of each batch measured to size the next
 
 
 class RowStream:
     """Batches of row dicts from a pymilvus QueryIterator; ``close`` frees it (idempotent).
 
+    With a ``sizer``, each batch received sizes the next call (before the batch is handed on).
     ``batch_size`` is the number of rows the next call asks for; setting it between batches resizes
     the iterator's following calls (pymilvus 3.0.2's QueryIterator reads its page size from
     ``_query_options`` on every call and moves its cursor by the rows it returned, so a new size
@@ -25,8 +40,9 @@ class RowStream:
     """
 
     def __init__(self, session: "Session", collection: str, filter_expr: str, iterator: Any,
-                 batch_size: int = 0) -> None:
+                 batch_size: int = 0, sizer: "BatchSizer | None" = None) -> None:
         self._session = session
+        self._sizer = sizer
         self._collection = collection
         self._filter = filter_expr
         self._iterator = iterator
@@ -55,6 +71,8 @@ class RowStream:
                     return
                 rows = _plain_rows(batch)
                 del batch  # let the reply go before the next call: one batch in memory at a time
+                if self._sizer is not None:
+                    self.batch_size = self._sizer.measure(rows)
                 yield rows
                 del rows
         finally:
@@ -155,11 +173,13 @@ class DataOps:
         return [_plain(r) for r in rows]
 
     def query_batches(self, collection: str, filter_expr: str, fields: Sequence[str] | None,
-                      batch_size: int, limit: int | None = None, offset: int = 0,
+                      schema: CollectionInfo, limit: int | None = None, offset: int = 0,
                       partitions: Sequence[str] | None = None) -> "RowStream":
-        """Rows in batches through a server-side query iterator; every batch call has the timeout."""
+        """Rows in batches through a server-side query iterator, sized in bytes from ``schema`` and the
+        rows received (BatchSizer); every batch call has the timeout."""
+        sizer = BatchSizer(schema, fields)
         kwargs: dict[str, Any] = {
-            "batch_size": batch_size,
+            "batch_size": sizer.size,
             "filter": filter_expr,
             "output_fields": list(fields or ["*"]),
             "partition_names": list(partitions) if partitions else None,
@@ -170,11 +190,13 @@ class DataOps:
             kwargs["offset"] = offset
         with about(self, collection, filter_expr):
             iterator = self.call(self.client.query_iterator, collection, **kwargs)
-        return RowStream(self, collection, filter_expr, iterator, batch_size)
+        return RowStream(self, collection, filter_expr, iterator, sizer.size, sizer)
 
-    def get(self, collection: str, ids: Sequence[Any], fields: Sequence[str] | None) -> list[dict[str, Any]]:
+    def get(self, collection: str, key_filter: str, fields: Sequence[str] | None) -> list[dict[str, Any]]:
+        """Every row matching ``key_filter`` (a primary-key filter from expr.one_of: no limit)."""
         with about(self, collection):
-            rows = self.call(self.client.get, collection, list(ids), output_fields=list(fields or ["*"]))
+            rows = self.call(self.client.query, collection, filter=key_filter,
+                             output_fields=list(fields or ["*"]))
         return [_plain(r) for r in rows]
 
     def search(self, collection: str, vectors: Sequence[Sequence[float]], field: str, limit: int,
@@ -188,3 +210,92 @@ class DataOps:
                 partition_names=list(partitions) if partitions else None,
             )
         return [[_plain_hit(h) for h in hits] for hits in results]
+
+
+class BatchSizer:
+    """Rows per query-iterator call, sized in bytes.
+
+    The first size comes from the schema's bound on a row (a VarChar counted at its max_length, an
+    Array at its capacity, a JSON value at UNBOUNDED_VALUE_BYTES): STREAM_BATCH_BYTES of such rows.
+    After each batch, ``measure`` sizes the next from the rows received (a sample of them), so narrow
+    values in a wide field make bigger batches and wide ones smaller; never more rows than
+    STREAM_REPLY_BYTES of rows at the schema's bound on the wire, so a reply fits what the server
+    will send.
+    """
+
+    def __init__(self, info: CollectionInfo, fields: Sequence[str] | None) -> None:
+        chosen = [f for f in info.fields if not fields or "*" in fields or f.name in fields or f.primary]
+        unbounded = info.dynamic and (not fields or "*" in fields or "$meta" in fields
+                                      or any(info.field(n) is None for n in fields))
+        extra = UNBOUNDED_VALUE_BYTES if unbounded else 0
+        self.row_bound = sum(_field_bytes(f) for f in chosen) + _ROW_OVERHEAD + extra
+        self.wire_bound = sum(_wire_bytes(f) for f in chosen) + extra
+        low, high = STREAM_BATCH_RANGE
+        self.low = low
+        self.high = max(low, min(high, STREAM_REPLY_BYTES // self.wire_bound))
+        self.size = self._clamp(STREAM_BATCH_BYTES // self.row_bound)
+
+    def _clamp(self, rows: int) -> int:
+        return max(self.low, min(self.high, rows))
+
+    def measure(self, rows: Sequence[dict[str, Any]]) -> int:
+        """The size of the next batch, from the bytes of ``rows`` (the batch just received)."""
+        if not rows:
+            return self.size
+        step = max(1, len(rows) // STREAM_SAMPLE_ROWS)
+        sample = rows[::step]
+        widest = max(_ROW_OVERHEAD + sum(_value_bytes(v) for v in row.values()) for row in sample)
+        self.size = self._clamp(STREAM_BATCH_BYTES // widest)
+        return self.size
+
+
+_ROW_OVERHEAD = 200  # a row's dict and list
+
+
+def _field_bytes(f: FieldInfo) -> int:
+    """The most bytes one value can take (see _value_bytes)."""
+    if f.is_vector:
+        if f.kind == "SPARSE_FLOAT_VECTOR":
+            return UNBOUNDED_VALUE_BYTES
+        return 64 + 32 * (f.dim or 128)
+    if f.kind == "VARCHAR":
+        return 64 + 2 * (f.max_length or 65535)
+    if f.kind == "JSON":
+        return UNBOUNDED_VALUE_BYTES
+    if f.kind == "ARRAY":
+        each = 64 + 2 * (f.max_length or 65535) if f.element_kind == "VARCHAR" else 32
+        return 64 + each * (f.max_capacity or 4096)
+    return 32
+
+
+def _wire_bytes(f: FieldInfo) -> int:
+    """The most bytes one value can take in a reply."""
+    dim = f.dim or 128
+    if f.kind in ("SPARSE_FLOAT_VECTOR", "JSON"):
+        return UNBOUNDED_VALUE_BYTES
+    if f.kind == "BINARY_VECTOR":
+        return dim // 8 + 8
+    if f.kind in ("FLOAT16_VECTOR", "BFLOAT16_VECTOR"):
+        return 2 * dim + 8
+    if f.is_vector:
+        return 4 * dim + 8
+    if f.kind == "VARCHAR":
+        return (f.max_length or 65535) + 8
+    if f.kind == "ARRAY":
+        each = (f.max_length or 65535) + 8 if f.element_kind == "VARCHAR" else 8
+        return 8 + each * (f.max_capacity or 4096)
+    return 8
+
+
+def _value_bytes(value: Any) -> int:
+    """About how many bytes ``value`` holds while its batch is in hand: a number as a Python object
+    (a float in a list: ~32 bytes), text twice (the reply holds it too, and then the text written)."""
+    if isinstance(value, (str, bytes)):
+        return 64 + 2 * len(value)
+    if isinstance(value, (list, tuple)):
+        if value and isinstance(value[0], (int, float)):
+            return 64 + 32 * len(value)
+        return 64 + sum(_value_bytes(v) for v in value)
+    if isinstance(value, dict):
+        return 64 + sum(_value_bytes(k) + _value_bytes(v) for k, v in value.items())
+    return 32

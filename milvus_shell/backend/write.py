@@ -86,13 +86,7 @@ class WriteOps:
                                partition_name=partition or "")
         return list(result.get("ids") or ()) if isinstance(result, dict) else []
 
-    def delete(self, collection: str, filter_expr: str = "", ids: Sequence[Any] | None = None,
-               partition: str = "") -> None:
-        """Delete the rows matching ``filter_expr``, or those with these primary keys."""
-        kwargs: dict[str, Any] = {"partition_name": partition or None}
-        if ids is not None:
-            kwargs["ids"] = list(ids)
-        else:
-            kwargs["filter"] = filter_expr
+    def delete(self, collection: str, filter_expr: str, partition: str = "") -> None:
+        """Delete the rows matching ``filter_expr`` (primary keys too are a filter: expr.one_of)."""
         with writing(self, collection, partition, filter_expr, verb="delete"):  # type: ignore[arg-type]
-            self.call(self.client.delete, collection, **kwargs)
+            self.call(self.client.delete, collection, filter=filter_expr, partition_name=partition or None)

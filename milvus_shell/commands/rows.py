@@ -10,7 +10,6 @@ when it reports "cancelled" (``ctx.cancel_note``).
 
 from __future__ import annotations
 
-import shlex
 import threading
 import time
 from typing import Any, Callable, Sequence
@@ -18,9 +17,11 @@ from typing import Any, Callable, Sequence
 from ..catalog import CollectionInfo, FieldInfo
 from ..context import ShellContext
 from ..errors import Cancelled, ServerError, UsageError
+from ..expr import one_of
 from ..results import Message
 from ..rowfiles import FORMATS, BadLines, FileError, RowChecker, RowError, open_rows
 from ..session_api import ServerSession
+from ..tokens import tokenize
 from .spec import Command, Effect, Invocation, Kind, Option, Positional
 
 BATCH_BYTES = 16 * 1024 * 1024  # of source text per batch: far under the server's 256 MB message limit
@@ -274,11 +275,18 @@ def _after(exc: ServerError, done: int, name: str, lines: tuple[int, int] | None
 
 # -- delete ------------------------------------------------------------------------------------------
 
-def _pk_values(pk: FieldInfo, text: str) -> list[Any]:
-    try:
-        words = [w for part in shlex.split(text) for w in part.split(",") if w]
-    except ValueError as exc:
-        raise UsageError(f"cannot read the ids: {exc}") from None
+def _id_words(inv: Invocation) -> list[str]:
+    """The ids after ``--ids``, each word as the shell reads it (its quotes removed); a comma between
+    ids in one unquoted word separates them (``1,2 3``), a quoted word is one id (``'a,b'``)."""
+    words: list[str] = []
+    for start, end in inv.spans.get("FILTER", ()):
+        for statement in tokenize(inv.text[start:end]):
+            for tok in statement.tokens:
+                words += [tok.value] if tok.quoted else [w for w in tok.value.split(",") if w]
+    return words
+
+
+def _pk_values(pk: FieldInfo, words: list[str]) -> list[Any]:
     if not words:
         raise UsageError("--ids needs primary keys: delete COLLECTION --ids 1 2 3")
     if not pk.is_integer:
@@ -293,7 +301,7 @@ def _pk_values(pk: FieldInfo, text: str) -> list[Any]:
 
 
 def _target(ctx: ShellContext, inv: Invocation) -> tuple[ServerSession, str, str, list[Any] | None]:
-    """(session, collection, filter to count with, ids or None)."""
+    """(session, collection, the filter to count with and then send, ids or None)."""
     name = inv.arg("COLLECTION")
     text = inv.arg("FILTER", "") or ""
     session = ctx.session()
@@ -304,13 +312,8 @@ def _target(ctx: ShellContext, inv: Invocation) -> tuple[ServerSession, str, str
     if not inv.opt("ids"):
         return session, name, text.strip(), None
     pk = session.describe_collection(name).primary
-    ids = _pk_values(pk, text)
-    listed = ", ".join(str(i) if pk.is_integer else _quoted(str(i)) for i in ids)
-    return session, name, f"{pk.name} in [{listed}]", ids
-
-
-def _quoted(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    ids = _pk_values(pk, _id_words(inv))
+    return session, name, one_of(pk.name, ids), ids
 
 
 def _matching(session: ServerSession, name: str, expr: str) -> int | None:
@@ -339,7 +342,7 @@ def delete(ctx: ShellContext, inv: Invocation) -> Message:
     session, name, expr, ids = _target(ctx, inv)
     partition = inv.opt("partition") or ""
     before = _matching(session, name, expr) if not partition else None
-    session.delete(name, "" if ids is not None else expr, ids, partition)
+    session.delete(name, expr, partition)
     if before is None:
         return Message(f"deleted the rows of {name} " + (f"with primary key in {ids}" if ids is not None
                                                           else f"matching {expr}"))

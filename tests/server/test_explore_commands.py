@@ -179,9 +179,9 @@ def test_query_all_streams_every_row_in_every_format(sh):
 
 
 def test_query_all_in_small_batches_holds_more_rows_than_a_batch(sh, monkeypatch):
-    from milvus_shell.commands import data as data_cmd
+    from milvus_shell.backend import data as data_ops
 
-    monkeypatch.setattr(data_cmd, "STREAM_BATCH_RANGE", (7, 7))
+    monkeypatch.setattr(data_ops, "STREAM_BATCH_RANGE", (7, 7))
     rows = csv_of(sh.ok(f"query {data.BOOKS} --limit all --fields id --format csv"))
     assert sorted(int(r["id"]) for r in rows) == list(range(data.ROWS))
 
@@ -197,7 +197,7 @@ def test_tables_shorten_vectors_and_measure_wide_characters(sh):
     lines = out.splitlines()
     assert data.WIDE_TITLE in out
     header, rule, row = lines[0], lines[1], lines[2]
-    from milvus_shell.output import text_width
+    from milvus_shell.screen_text import text_width
 
     assert text_width(row.split(" | ")[0] + " | " + row.split(" | ")[1]) <= text_width(rule)
 

@@ -68,8 +68,9 @@ def test_wide_rows_export_completely_with_bounded_memory(wide_server, tmp_path):
 
 
 @pytest.mark.server
-def test_a_resized_query_iterator_neither_skips_nor_repeats_rows(wide_server):
-    """pymilvus's QueryIterator takes a new page size between calls (RowStream.batch_size)."""
+def test_a_resized_query_iterator_neither_skips_nor_repeats_rows(wide_server, monkeypatch):
+    """pymilvus's QueryIterator takes a new page size between calls (RowStream.batch_size): the
+    stream's own sizing asks for 7 rows after each batch, the loop for 13 after every other."""
     from milvus_shell.addresses import parse_address
     from milvus_shell.connection import ConnectionSettings
     from milvus_shell.registry import ConnectionRegistry
@@ -77,11 +78,13 @@ def test_a_resized_query_iterator_neither_skips_nor_repeats_rows(wide_server):
     with ConnectionRegistry(timeout=60) as registry:
         registry.connect("a", ConnectionSettings(parse_address(wide_server.address)))
         _, session = registry.session("a")
-        stream = session.query_batches(WIDE, "id < 100", ["id"], 7)
+        monkeypatch.setattr(data_ops, "STREAM_BATCH_RANGE", (7, 7))
+        stream = session.query_batches(WIDE, "id < 100", ["id"], session.describe_collection(WIDE))
         sizes, ids = [], []
         for n, batch in enumerate(stream):
             sizes.append(len(batch))
             ids += [r["id"] for r in batch]
-            stream.batch_size = 7 + 6 * (n % 2 == 0)  # 13, 7, 13, ...
+            if n % 2 == 0:
+                stream.batch_size = 13  # after the stream sized the next call: 13, 7, 13, ...
         assert sizes[:4] == [7, 13, 7, 13]
         assert ids == list(range(100))

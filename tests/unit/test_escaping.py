@@ -9,7 +9,9 @@ import json
 import unicodedata
 
 from hostile import HOSTILE, KEY, SHOWN, assert_inert
-from milvus_shell.output import Renderer, format_document, format_table, stream_chunks, visible
+from milvus_shell.formats import format_document, format_table, stream_chunks
+from milvus_shell.output import Renderer
+from milvus_shell.screen_text import visible
 from milvus_shell.results import Document, Message, StreamTable, Table
 
 

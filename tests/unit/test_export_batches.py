@@ -7,11 +7,11 @@ import csv
 import io
 
 from milvus_shell.catalog import CollectionInfo, FieldInfo
-from milvus_shell.commands import data as data_cmd
-from milvus_shell.commands.data import BatchSizer
-from milvus_shell.output import format_table
+from milvus_shell import rowshape
+from milvus_shell.backend import data as data_ops
+from milvus_shell.backend.data import BatchSizer, RowStream
+from milvus_shell.formats import format_table
 from milvus_shell.results import ABSENT, Float32, Table
-
 
 MiB = 1024 * 1024
 
@@ -28,30 +28,14 @@ def text(max_length: int) -> FieldInfo:
 VEC = FieldInfo("vec", "FloatVector(dim 4)", "FLOAT_VECTOR", dim=4)
 
 
-class FakeBatches:
-    """A RowBatches that records the batch size it was asked for before each batch."""
-
-    def __init__(self, batches: list[list[dict]]) -> None:
-        self.batches = batches
-        self.batch_size = 0
-        self.asked: list[int] = []
-        self.closed = False
-
-    def __iter__(self):
-        for batch in self.batches:
-            self.asked.append(self.batch_size)
-            yield batch
-
-    def close(self) -> None:
-        self.closed = True
-
+# -- sizing, without a server ----------------------------------------------------------------------
 
 def test_the_first_batch_counts_a_varchar_at_its_max_length():
     narrow = BatchSizer(collection(text(16), VEC), None)
     wide = BatchSizer(collection(text(65535), VEC), None)
     assert narrow.size == 16384  # the most Milvus returns per call
     assert 100 <= wide.size <= 200  # 16 MiB of rows at 2 x 64 KiB each
-    assert wide.size * wide.row_bound <= data_cmd.STREAM_BATCH_BYTES
+    assert wide.size * wide.row_bound <= data_ops.STREAM_BATCH_BYTES
     # only the fields asked for (and the primary key) count
     assert BatchSizer(collection(text(65535), VEC), ["vec"]).size == 16384
 
@@ -63,7 +47,7 @@ def test_json_arrays_and_the_dynamic_field_have_a_bound_too():
     for info in (collection(meta), collection(tags), collection(VEC, dynamic=True)):
         sizer = BatchSizer(info, None)
         assert sizer.size < 16384
-        assert sizer.high * sizer.wire_bound <= data_cmd.STREAM_REPLY_BYTES < 256 * MiB
+        assert sizer.high * sizer.wire_bound <= data_ops.STREAM_REPLY_BYTES < 256 * MiB
 
 
 def test_later_batches_are_sized_from_the_rows_received():
@@ -73,10 +57,10 @@ def test_later_batches_are_sized_from_the_rows_received():
     grown = sizer.measure(short)
     assert grown > first  # short values in a wide field: bigger batches...
     assert grown == sizer.high  # ...but never more than STREAM_REPLY_BYTES at the schema's bound
-    assert grown * sizer.wire_bound <= data_cmd.STREAM_REPLY_BYTES < 256 * MiB
+    assert grown * sizer.wire_bound <= data_ops.STREAM_REPLY_BYTES < 256 * MiB
     long = [{"id": i, "text": "x" * 60000, "vec": [0.1] * 4} for i in range(grown)]
     shrunk = sizer.measure(long)
-    assert shrunk < grown and shrunk * 2 * 60000 <= data_cmd.STREAM_BATCH_BYTES  # wide values: smaller again
+    assert shrunk < grown and shrunk * 2 * 60000 <= data_ops.STREAM_BATCH_BYTES  # wide values: smaller again
     assert sizer.measure([]) == sizer.size
 
 
@@ -87,17 +71,43 @@ def test_one_huge_row_still_makes_a_batch_of_one():
     assert sizer.measure([{"id": 1, "v": [0.5] * 32768, "text": "x" * 65535}] * 3) >= 1
 
 
+class FakeIterator:
+    """A pymilvus QueryIterator's surface: ``next`` and the page size in ``_query_options``; it
+    records the page size it was asked for before each batch."""
+
+    def __init__(self, batches: list[list[dict]], size: int) -> None:
+        self.batches = batches
+        self._query_options = {"batch_size": size, "limit": size}
+        self.asked: list[int] = []
+
+    def next(self) -> list[dict]:
+        if not self.batches:
+            return []
+        self.asked.append(self._query_options["batch_size"])
+        return self.batches.pop(0)
+
+    def close(self) -> None:
+        pass
+
+
+class CallingSession:
+    """What a RowStream asks of its session: ``call`` with a timeout."""
+
+    def call(self, method, *args, **kwargs):
+        return method(5.0, *args, **kwargs)
+
+
 def test_the_stream_resizes_the_next_call_after_each_batch():
     info = collection(text(65535), VEC)
     sizer = BatchSizer(info, None)
     wide = [{"id": i, "text": "x" * 60000, "vec": [0.5] * 4} for i in range(3)]
     narrow = [{"id": i, "text": "y", "vec": [0.5] * 4} for i in range(3, 6)]
-    batches = FakeBatches([wide, narrow, narrow])
-    batches.batch_size = sizer.size
-    stream = data_cmd._stream(info, batches, None, sizer)
+    iterator = FakeIterator([wide, narrow, narrow], sizer.size)
+    batches = RowStream(CallingSession(), "c", "", iterator, sizer.size, sizer)
+    stream = rowshape.stream_table(info, batches, None)
     got = [row for batch in stream.batches for row in batch]
     assert [r[0] for r in got] == [0, 1, 2, 3, 4, 5, 3, 4, 5]
-    first, after_wide, after_narrow = batches.asked
+    first, after_wide, after_narrow = iterator.asked
     assert first == BatchSizer(info, None).size
     assert after_wide < after_narrow == sizer.high
 
@@ -105,16 +115,29 @@ def test_the_stream_resizes_the_next_call_after_each_batch():
 def test_batch_values_are_row_values():
     info = collection(FieldInfo("score", "Float", "FLOAT"), text(64), dynamic=True)
     columns = ["id", "score", "text", "extra"]
-    float32 = data_cmd._float32_columns(info, columns)
+    float32 = rowshape.float32_columns(info, columns)
     full = [{"id": 1, "score": 0.1, "text": "a", "extra": True}, {"id": 2, "score": None, "text": "b", "extra": 3}]
     partial = full + [{"id": 3, "score": 0.5, "text": "c"}]  # a row without the dynamic key
     for rows in (full, partial, []):
-        got = data_cmd.batch_values(columns, rows, float32)
-        expected = [data_cmd.row_values(columns, r, float32) for r in rows]
+        got = rowshape.batch_values(columns, rows, float32)
+        expected = [rowshape.row_values(columns, r, float32) for r in rows]
         assert got == expected
         assert [[type(v) for v in row] for row in got] == [[type(v) for v in row] for row in expected]  # Float32 kept
-    assert data_cmd.batch_values(columns, partial, float32)[2][3] is ABSENT
-    assert data_cmd.batch_values(["id"], full, float32) == [[1], [2]]
+    assert rowshape.batch_values(columns, partial, float32)[2][3] is ABSENT
+    assert rowshape.batch_values(["id"], full, float32) == [[1], [2]]
+
+
+def test_csv_cells_are_written_as_before():
+    """The fast paths of the csv writer (values as they are, float vectors joined by hand) write what
+    the per-cell conversion wrote."""
+    rows = [[1, "a,b", 0.1, Float32(0.1), True, None, ABSENT, b"\x01\xff", [0.5, 1e-20, -3e300],
+             [1.0, float("nan")], [1.0, float("inf")], [1.0, 2], [1.0, True], ["é", {"k": [1, None]}], {"a": "ü"}, []]]
+    out = format_table(Table([f"c{i}" for i in range(len(rows[0]))], rows), "csv")
+    cells = next(csv.reader(io.StringIO(out.splitlines()[1])))
+    assert cells == ["1", "a,b", "0.1", "0.1", "true", "",
+                     "", "01ff", "[0.5,1e-20,-3e+300]", "[1.0,NaN]", "[1.0,Infinity]", "[1.0,2]", "[1.0,true]",
+                     '["é",{"k":[1,null]}]', '{"a":"ü"}', "[]"]
+
 
 
 def test_csv_cells_are_written_as_before():

@@ -9,7 +9,9 @@ import sys
 
 import pytest
 
-from milvus_shell.output import Renderer, format_document, format_table, short_vector, stream_chunks, text_width
+from milvus_shell.formats import format_document, format_table, short_vector, stream_chunks
+from milvus_shell.output import Renderer
+from milvus_shell.screen_text import text_width
 from milvus_shell.results import Document, Float32, Group, Message, StreamTable, Table
 
 
