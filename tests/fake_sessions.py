@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from milvus_shell.addresses import parse_address
-from milvus_shell.catalog import CollectionDetails, CollectionInfo, CreatedCollection, FieldInfo, LoadInfo
+from milvus_shell.catalog import capabilities_of, CollectionDetails, CollectionInfo, CreatedCollection, FieldInfo, LoadInfo
 from milvus_shell.connection import ConnectionSettings, PingInfo
 from milvus_shell.errors import ServerError
 from milvus_shell.registry import ConnectionRegistry
@@ -26,6 +26,7 @@ class FakeSession:
     def __init__(self, settings: ConnectionSettings) -> None:
         self.settings = settings
         self.server_version = "fake-2.5"
+        self.server = capabilities_of(self.server_version)
         self.database = settings.effective_database or "default"
         self.round_trip_ms = 0.1
         self.collections: dict[str, CollectionInfo] = {"books": BOOKS}

@@ -27,7 +27,8 @@ from .data import DataOps  # noqa: E402
 from .ddl import DdlOps  # noqa: E402
 from .explore import ExploreOps  # noqa: E402
 from .write import WriteOps  # noqa: E402
-from .wording import looks_unsupported, milvus_kind, server_shown  # noqa: E402
+from ..wording import looks_unsupported, milvus_kind, not_supported, server_shown  # noqa: E402
+from ..catalog import ServerCapabilities, capabilities_of  # noqa: E402
 from ..connection import ConnectionSettings, PingInfo  # noqa: E402
 from ..privileges import object_type_of  # noqa: E402
 from ..errors import ConnectFailed, ServerError, ShellError, UsageError  # noqa: E402
@@ -54,6 +55,7 @@ def open_session(settings: ConnectionSettings, call_timeout: float) -> "Session"
     session = Session(client, settings, call_timeout, uri=kwargs["uri"])
     try:
         session.server_version = session.call(client.get_server_version)
+        session.server = capabilities_of(session.server_version)
         t0 = time.perf_counter()
         session.call(client.get_server_version)
         session.round_trip_ms = (time.perf_counter() - t0) * 1000
@@ -93,7 +95,10 @@ def _wait_for_an_answer(settings: ConnectionSettings, timeout: float) -> None:
             raise ConnectFailed(
                 f"timed out after {timeout:g} s: no answer from {settings.display_address()}", "timeout",
                 "is the server up and the port right? --timeout SECONDS waits longer",
-            ) from None
+            ) from exc
+        code, details = _rpc_parts(exc)
+        if _not_a_proxy(code, details):
+            raise _not_a_proxy_error(settings, details) from exc
     finally:
         channel.close()
 
@@ -157,6 +162,7 @@ class Session(ExploreOps, DataOps, DdlOps, AdminOps, WriteOps):
         self.timeout = timeout
         self.uri = uri
         self.server_version = ""
+        self.server = ServerCapabilities()
         self.database = ""
         self.round_trip_ms = 0.0
         self.connect_ms = 0.0
@@ -272,8 +278,10 @@ def translate_connect_error(exc: BaseException, settings: ConnectionSettings, ti
         return ConnectFailed(f"{address} closed the connection", "closed", hint)
     if "http2 header with status" in low:
         return ConnectFailed(f"no Milvus server at {address}: an HTTP server answered instead", "protocol")
+    if _not_a_proxy(code, details):
+        return _not_a_proxy_error(settings, details)
     if code == grpc.StatusCode.UNIMPLEMENTED:
-        return ConnectFailed(f"not supported by this server ({address}): {details}", "unsupported")
+        return ConnectFailed(not_supported(address, details), "unsupported")
     if code == grpc.StatusCode.UNAVAILABLE:
         return ConnectFailed(f"server unavailable at {address}: {details}", "unavailable")
     if isinstance(exc, MilvusException):
@@ -284,6 +292,19 @@ def translate_connect_error(exc: BaseException, settings: ConnectionSettings, ti
     if isinstance(exc, (FileNotFoundError, PermissionError, IsADirectoryError)):
         return ConnectFailed(f"cannot read {exc.filename}: {exc.strerror}", "file")
     return ConnectFailed(f"could not connect to {address}: {text}", "other")
+
+
+def _not_a_proxy(code: Any, details: str) -> bool:
+    """gRPC answers, but not Milvus's client service: a Milvus component other than the proxy (Milvus
+    2.3's coordinators listen next to it, 19531 for one) says 'unknown service milvus.proto.milvus.…'."""
+    return code == grpc.StatusCode.UNIMPLEMENTED and "unknown service milvus.proto.milvus.milvusservice" in details.lower()
+
+
+def _not_a_proxy_error(settings: ConnectionSettings, details: str) -> ConnectFailed:
+    return ConnectFailed(
+        f"{settings.display_address()} is a Milvus component, not its proxy: clients connect to the proxy "
+        "(19530 by default)", "not-proxy",
+        f"the server said: {details}; connect to the proxy's port instead")
 
 
 _TLS_WORDS = ("ssl", "tls", "handshake", "certificate", "x509", "tsi_", "hostname verification")
@@ -341,7 +362,7 @@ def translate_call_error(exc: BaseException, session: Session) -> ShellError:
         if code == grpc.StatusCode.DEADLINE_EXCEEDED:
             return ServerError(f"timed out after {session.timeout:g} s: no answer from {address}", "timeout")
         if code == grpc.StatusCode.UNIMPLEMENTED:
-            return ServerError(f"not supported by this server ({server_shown(session)})", "unsupported")
+            return ServerError(not_supported(server_shown(session), details), "unsupported")
         if code == grpc.StatusCode.PERMISSION_DENIED:
             return permission_denied(details, session)
         if code == grpc.StatusCode.UNAUTHENTICATED:
@@ -367,7 +388,7 @@ def translate_call_error(exc: BaseException, session: Session) -> ShellError:
                 "the next command reconnects by itself once the server is back",
             )
         if looks_unsupported(low):
-            return ServerError(f"not supported by this server ({server_shown(session)})", "unsupported")
+            return ServerError(not_supported(server_shown(session), message), "unsupported")
         return ServerError(message, milvus_kind(code, low))
     return ServerError(f"{type(exc).__name__}: {exc}", "internal")
 

@@ -14,10 +14,9 @@ from typing import Any, Callable
 from ..catalog import CollectionInfo, CreatedCollection
 from ..errors import ServerError, UsageError
 from ..schema_doc import CollectionSpec
-from .explore import about
-from .layout import LayoutOps, refused
+from ..wording import server_shown, worded
+from .layout import LayoutOps
 from .schema import build_schema
-from .wording import server_shown
 
 
 class DdlOps(LayoutOps):
@@ -35,7 +34,7 @@ class DdlOps(LayoutOps):
     def create_database(self, name: str) -> None:
         if name in self.list_databases():
             raise ServerError(f"database {name!r} already exists", "exists", "show databases lists them")
-        with refused(self, f"create database {name!r}"):
+        with worded(self, action=f"create database {name!r}"):
             self.call(self.client.create_database, name)
 
     def drop_database(self, name: str) -> None:
@@ -68,7 +67,7 @@ class DdlOps(LayoutOps):
             kwargs["consistency_level"] = spec.consistency
         if spec.shards:
             kwargs["num_shards"] = spec.shards
-        with refused(self, f"create collection {name!r}"):
+        with worded(self, action=f"create collection {name!r}"):
             self.call(self.client.create_collection, name, **kwargs)
         try:
             notes = self._check_kept(name, spec)
@@ -79,7 +78,7 @@ class DdlOps(LayoutOps):
             indexed = {i.field for i in spec.indexes}
             loaded = all(f.name in indexed for f in spec.fields if f.is_vector)
             if loaded:
-                with about(self, name):
+                with worded(self, collection=name):
                     self.call(self.client.load_collection, name)
         except BaseException:
             self._undo_create(name)
@@ -120,7 +119,7 @@ class DdlOps(LayoutOps):
 
     def drop_collection(self, name: str) -> None:
         self.describe_collection(name)  # a missing name is an error, not a no-op
-        with about(self, name):
+        with worded(self, collection=name):
             self.call(self.client.drop_collection, name)
 
     def rename_collection(self, old: str, new: str) -> None:
@@ -128,10 +127,10 @@ class DdlOps(LayoutOps):
         if new in self.list_collections():
             raise ServerError(f"collection {new!r} already exists in database {self.database or 'default'!r}",
                               "exists")
-        with about(self, old), refused(self, f"rename collection {old!r} to {new!r}"):
+        with worded(self, collection=old, action=f"rename collection {old!r} to {new!r}"):
             self.call(self.client.rename_collection, old, new)
 
     def flush(self, name: str) -> None:
         """Seal the collection's growing segments and write them to storage."""
-        with about(self, name):
+        with worded(self, collection=name):
             self.call(self.client.flush, name)

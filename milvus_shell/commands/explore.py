@@ -185,7 +185,7 @@ def server(ctx: ShellContext, inv: Invocation) -> Document | Group:
     except ServerError as exc:
         if exc.kind != "unsupported":
             raise
-        lite = session.server_version.startswith("milvus_lite")
+        lite = not session.server.metrics
         said = "not supported by Milvus Lite (it has no metrics API)" if lite else exc.message
         return Group((Document(facts), Message(f"details: {said}", "warning")))
     facts.append(("nodes", len(nodes)))
