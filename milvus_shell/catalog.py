@@ -258,12 +258,9 @@ class ServerCapabilities:
     @property
     def label(self) -> str:
         """'Milvus v2.3.5', 'Milvus Lite 3.2.2', or 'this server' before the version is known."""
-        if self.is_lite:
-            return f"Milvus Lite {self.version_text[len(LITE_PREFIX):].lstrip('-')}".strip()
+        if self.is_lite:  # it reports 'milvus_lite-3.2.2'
+            return f"Milvus Lite {self.version_text.partition('-')[2]}".strip()
         return f"Milvus {self.version_text}" if self.version_text else "this server"
-
-
-LITE_PREFIX = "milvus_lite"  # Milvus Lite reports its version as 'milvus_lite-3.2.2'
 
 
 def _version_numbers(text: str) -> tuple[int, ...]:
@@ -277,10 +274,9 @@ def _version_numbers(text: str) -> tuple[int, ...]:
 
 def capabilities_of(version_text: str) -> ServerCapabilities:
     """What a server reporting ``version_text`` implements (the one place that reads that string)."""
-    if version_text.startswith(LITE_PREFIX):
+    if version_text.startswith("milvus_lite"):  # Milvus Lite reports 'milvus_lite-3.2.2'
         return ServerCapabilities(
-            version_text=version_text, is_lite=True,
-            version=_version_numbers(version_text[len(LITE_PREFIX):].lstrip("-")),
+            version_text=version_text, is_lite=True, version=_version_numbers(version_text.partition("-")[2]),
             users_and_roles=False, resource_groups=False, import_jobs=False, compaction=False, metrics=False,
         )
     version = _version_numbers(version_text)
