@@ -64,7 +64,8 @@ class Context:
     partition, verb (insert, upsert, delete): a refused write. action, hint: 'the server refused to
     <action>: <reason>'. names: (kind, name) pairs, 'role 'r' not found'. held: a role's grants, named
     when they block its drop. command, lacks: an unsupported call names the command (and what Milvus
-    Lite lacks). after: what had been done by then, added to any message.
+    Lite lacks). after: what had been done by then, added to any message. dropping: what a drop
+    refused while the collection is loaded was for.
     """
 
     collection: str = ""
@@ -78,13 +79,14 @@ class Context:
     command: str = ""
     lacks: str = ""
     after: str = ""
+    dropping: tuple[str, str] = ()  # ('index', NAME): a drop the server refuses while loaded
 
 
 def reword(exc: ServerError, where: Context, session: Any = None) -> ServerError:
     """``exc`` in the words of ``where``; ``exc`` itself when nothing in ``where`` applies.
     ``session`` (its server, database and address) is needed by all but ``after``."""
     better = exc
-    for rule in (_named, _written, _about_collection, _refused, _unsupported):
+    for rule in (_while_loaded, _named, _written, _about_collection, _refused, _unsupported):
         found = rule(better, where, session)
         if found is not None:
             better = found
@@ -117,13 +119,27 @@ def _database(session: Any) -> str:
     return getattr(session, "database", "") or "default"
 
 
+def _while_loaded(exc: ServerError, where: Context, session: Any) -> ServerError | None:
+    low = exc.message.lower()
+    if not where.dropping or "loaded" not in low or "release" not in low:
+        return None
+    kind, name = where.dropping
+    return ServerError(f"{kind} {name!r} cannot be dropped while {where.collection!r} is loaded (the server "
+                       "refuses)", "loaded", f"release {where.collection} first, then drop {kind} {where.collection} {name}")
+
+
 def _named(exc: ServerError, where: Context, session: Any) -> ServerError | None:
     low = exc.message.lower()
+    if "old password not correct" in low and where.names:
+        return ServerError(f"the old password of {where.names[0][1]!r} is not correct; nothing changed", "auth")
     for kind, name in where.names:
         if f"not found the {kind}" in low or f"{kind} not found" in low:
             return ServerError(f"{kind} {name!r} not found", f"{kind}-not-found", f"show {kind}s lists them")
         if "already exist" in low:
             return ServerError(f"{kind} {name!r} already exists", f"{kind}-exists")
+        if kind == "database" and "not empty" in low:
+            return ServerError(f"database {name!r} still holds collections: the server drops only an empty "
+                               "database", "not-empty", f"use database {name}; show collections; drop each one first")
         if kind == "role" and "has privileges" in low:  # Milvus: "fail to drop the role that it has privileges"
             grants = f" ({', '.join(where.held)})" if where.held else ""
             count = f"{len(where.held)} grant{'s' if len(where.held) != 1 else ''}" if where.held else "grants"

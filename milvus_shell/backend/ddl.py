@@ -45,14 +45,8 @@ class DdlOps(LayoutOps):
         if name == (self.database or "default"):
             raise UsageError(f"database {name!r} is the one this connection uses",
                              "use database default first, then drop it")
-        try:
+        with worded(self, names=(("database", name),)):
             self.call(self.client.drop_database, name)
-        except ServerError as exc:
-            if "not empty" in exc.message.lower():
-                raise ServerError(f"database {name!r} still holds collections: the server drops only an empty "
-                                  "database", "not-empty",
-                                  f"use database {name}; show collections; drop each one first") from exc
-            raise
 
     # -- collections --------------------------------------------------------------------------------
     def create_collection(self, name: str, spec: CollectionSpec) -> CreatedCollection:

@@ -19,11 +19,6 @@ from .schema import build_index_params
 INDEX_POLL_SECONDS = 0.2
 
 
-def _while_loaded(exc: ServerError) -> bool:
-    low = exc.message.lower()
-    return "loaded" in low and "release" in low
-
-
 class LayoutOps:
     client: Any
     database: str
@@ -79,14 +74,8 @@ class LayoutOps:
         if name not in names:
             raise ServerError(f"no index {name!r} on collection {real!r}", "index-not-found",
                               ("its indexes: " + ", ".join(names)) if names else "it has no index")
-        try:
-            with worded(self, collection=collection):
-                self.call(self.client.drop_index, real, name)
-        except ServerError as exc:
-            if _while_loaded(exc):
-                raise ServerError(f"index {name!r} cannot be dropped while {real!r} is loaded", "loaded",
-                                  f"release {collection} first, then drop index {collection} {name}") from exc
-            raise
+        with worded(self, collection=collection, dropping=("index", name)):
+            self.call(self.client.drop_index, real, name)
 
     # -- partitions ---------------------------------------------------------------------------------
     def create_partition(self, collection: str, name: str) -> None:
@@ -102,15 +91,9 @@ class LayoutOps:
         if name not in self.list_partitions(collection):
             raise ServerError(f"no partition {name!r} in {collection!r}", "partition-not-found",
                               f"show partitions {collection} lists them")
-        try:
-            with worded(self, collection=collection, action=f"drop partition {name!r} of {collection!r}"):
-                self.call(self.client.drop_partition, collection, name)
-        except ServerError as exc:
-            if _while_loaded(exc):
-                raise ServerError(f"partition {name!r} cannot be dropped while {collection!r} is loaded "
-                                  "(this server refuses)", "loaded",
-                                  f"release {collection} first, then drop partition {collection} {name}") from exc
-            raise
+        with worded(self, collection=collection, action=f"drop partition {name!r} of {collection!r}",
+                    dropping=("partition", name)):
+            self.call(self.client.drop_partition, collection, name)
 
     # -- aliases ------------------------------------------------------------------------------------
     def alias_target(self, alias: str) -> str | None:

@@ -99,3 +99,17 @@ def test_handlers_ask_the_capabilities_not_the_version_string():
 
     sh = Harness(registry=registry)
     assert "show compaction: not supported by Milvus Lite" in sh.fail("show compaction 1")
+
+
+def test_refusals_of_a_drop_say_what_blocks_it():
+    session = _session()
+    loaded = ServerError("index cannot be dropped on loaded collection, please release it first", "milvus-65535")
+    said = reword(loaded, Context(collection="books", dropping=("index", "vector")), session)
+    assert said.message == "index 'vector' cannot be dropped while 'books' is loaded (the server refuses)"
+    assert said.hint == "release books first, then drop index books vector"
+    full = ServerError("database:shop not empty, must drop all collections before drop database", "milvus-65535")
+    said = reword(full, Context(names=(("database", "shop"),)), session)
+    assert said.kind == "not-empty" and said.message.startswith("database 'shop' still holds collections")
+    wrong = ServerError("old password not correct for alice", "milvus-1400")
+    assert reword(wrong, Context(names=(("user", "alice"),)), session).message == \
+        "the old password of 'alice' is not correct; nothing changed"
