@@ -79,7 +79,7 @@ class Context:
     command: str = ""
     lacks: str = ""
     after: str = ""
-    dropping: tuple[str, str] = ()  # ('index', NAME): a drop the server refuses while loaded
+    dropping: tuple[str, str] | None = None  # ('index', NAME): a drop the server refuses while loaded
 
 
 def reword(exc: ServerError, where: Context, session: Any = None) -> ServerError:
@@ -107,10 +107,11 @@ def reraise(exc: ServerError, where: Context, session: Any = None) -> NoReturn:
 @contextmanager
 def worded(session: Any, **where: Any) -> Iterator[None]:
     """Reword the ServerErrors of the calls inside, with ``Context(**where)``."""
+    context = Context(**where)  # made before the calls: a misnamed field fails at once, not on a failure
     try:
         yield
     except ServerError as exc:
-        reraise(exc, Context(**where), session)
+        reraise(exc, context, session)
 
 
 # -- the rules, tried in this order; each returns None when it does not apply --------------------------

@@ -113,3 +113,9 @@ def test_refusals_of_a_drop_say_what_blocks_it():
     wrong = ServerError("old password not correct for alice", "milvus-1400")
     assert reword(wrong, Context(names=(("user", "alice"),)), session).message == \
         "the old password of 'alice' is not correct; nothing changed"
+
+
+def test_a_misnamed_context_field_fails_before_any_call():
+    with pytest.raises(TypeError):
+        with worded(_session(), colection="books"):
+            pass
