@@ -10,10 +10,11 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from milvus_shell.addresses import parse_address
-from milvus_shell.catalog import capabilities_of, CollectionDetails, CollectionInfo, CreatedCollection, FieldInfo, LoadInfo
+from milvus_shell.catalog import CollectionDetails, CollectionInfo, CreatedCollection, FieldInfo, LoadInfo
 from milvus_shell.connection import ConnectionSettings, PingInfo
 from milvus_shell.errors import ServerError
 from milvus_shell.registry import ConnectionRegistry
+from milvus_shell.catalog import capabilities_of  # noqa: I001 - its own line, apart from the catalog's data types
 
 BOOKS = CollectionInfo("books", (
     FieldInfo("id", "Int64", "INT64", primary=True),
