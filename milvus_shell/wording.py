@@ -52,8 +52,10 @@ def not_supported(server: str, reason: str) -> str:
 
 def server_shown(session: Any) -> str:
     """How an error names the server of ``session``: its version, else its address."""
-    server = getattr(session, "server", None)
-    return server.label if server is not None and server.version_text else session.address
+    server: ServerCapabilities | None = getattr(session, "server", None)
+    if server is not None and server.version_text:
+        return server.label
+    return str(session.address)
 
 
 @dataclass(frozen=True)
