@@ -227,3 +227,61 @@ class NodeInfo:
     cpu_cores: int | None = None
     cpu_usage: float | None = None
     error: str = ""
+
+
+# -- what a server is and what it implements (asked once, at connect) ------------------------------
+
+@dataclass(frozen=True)
+class ServerCapabilities:
+    """The server behind a session: Lite or not, its version, and what it implements.
+
+    Built once from the version the server reports (``capabilities_of``); commands ask these
+    fields instead of testing version strings. The feature lists are measured (design.md, "What the
+    servers here do"): Milvus Lite 3.2.2 and Milvus 2.3.5; a Milvus from 2.4 on has what 2.3 lacks
+    (nullable fields from 2.5).
+    """
+
+    version_text: str = ""  # as reported: 'v2.3.5', 'milvus_lite-3.2.2'; '' before it answered
+    is_lite: bool = False
+    version: tuple[int, ...] = ()
+    hybrid_search: bool = True
+    several_vector_fields: bool = True
+    sparse_vectors: bool = True
+    nullable_fields: bool = True
+    users_and_roles: bool = True
+    resource_groups: bool = True
+    import_jobs: bool = True
+    describe_database: bool = True
+    compaction: bool = True
+    metrics: bool = True
+
+    @property
+    def label(self) -> str:
+        """'Milvus v2.3.5', 'Milvus Lite 3.2.2', or 'this server' before the version is known."""
+        if self.is_lite:  # it reports 'milvus_lite-3.2.2'
+            return f"Milvus Lite {self.version_text.partition('-')[2]}".strip()
+        return f"Milvus {self.version_text}" if self.version_text else "this server"
+
+
+def _version_numbers(text: str) -> tuple[int, ...]:
+    numbers = []
+    for part in text.lstrip("v").split("-")[0].split("."):
+        if not part.isdigit():
+            break
+        numbers.append(int(part))
+    return tuple(numbers)
+
+
+def capabilities_of(version_text: str) -> ServerCapabilities:
+    """What a server reporting ``version_text`` implements (the one place that reads that string)."""
+    if version_text.startswith("milvus_lite"):  # Milvus Lite reports 'milvus_lite-3.2.2'
+        return ServerCapabilities(
+            version_text=version_text, is_lite=True, version=_version_numbers(version_text.partition("-")[2]),
+            users_and_roles=False, resource_groups=False, import_jobs=False, compaction=False, metrics=False,
+        )
+    version = _version_numbers(version_text)
+    modern = not version or version >= (2, 4)  # an unknown version is given the benefit of the doubt
+    return ServerCapabilities(
+        version_text=version_text, version=version, hybrid_search=modern, several_vector_fields=modern,
+        sparse_vectors=modern, nullable_fields=not version or version >= (2, 5), describe_database=modern,
+    )

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any, Callable, Protocol, Sequence
 
 from .catalog import (CollectionDetails, CollectionInfo, CompactionInfo, CreatedCollection, Grant, IndexInfo,
-                      LoadInfo, NodeInfo, ReplicaInfo, SegmentInfo, ServerInfo)
+                      LoadInfo, NodeInfo, ReplicaInfo, SegmentInfo, ServerCapabilities, ServerInfo)
 from .connection import PingInfo
 from .schema_doc import CollectionSpec, IndexSpec
 
@@ -37,6 +37,7 @@ class SessionBasics(Protocol):
     """What every session has, whatever the area."""
 
     server_version: str
+    server: ServerCapabilities  # what the server is and implements, learned at connect
     database: str
     round_trip_ms: float
 

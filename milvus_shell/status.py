@@ -8,6 +8,7 @@ import threading
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from .addresses import DEFAULT_PORT
+from .wording import NO_ANSWER_KINDS
 
 if TYPE_CHECKING:
     from .line import LineModel
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
 Fragments = list[tuple[str, str]]
 
 MAX_WHERE = 40  # characters of address/database shown in the prompt
-LOST_KINDS = frozenset({"unavailable", "timeout", "closed", "refused"})  # error kinds that mean "no answer"
+LOST_KINDS = NO_ANSWER_KINDS  # transport failures only: a server's refusal is an answer
 
 
 class ConnectionHealth:

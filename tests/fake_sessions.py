@@ -18,6 +18,7 @@ from milvus_shell.catalog import (CollectionDetails, CollectionInfo, CreatedColl
 from milvus_shell.connection import ConnectionSettings, PingInfo
 from milvus_shell.errors import ServerError
 from milvus_shell.registry import ConnectionRegistry
+from milvus_shell.catalog import capabilities_of  # noqa: I001 - its own line, apart from the catalog's data types
 
 BOOKS = CollectionInfo("books", (
     FieldInfo("id", "Int64", "INT64", primary=True),
@@ -30,6 +31,7 @@ class FakeSession:
     def __init__(self, settings: ConnectionSettings) -> None:
         self.settings = settings
         self.server_version = "fake-2.5"
+        self.server = capabilities_of(self.server_version)
         self.database = settings.effective_database or "default"
         self.round_trip_ms = 0.1
         self.collections: dict[str, CollectionInfo] = {"books": BOOKS}

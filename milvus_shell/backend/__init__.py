@@ -1,14 +1,13 @@
 """The backend: the only package that imports pymilvus and grpc.
 
 It opens sessions (one dedicated MilvusClient each), bounds every call by a timeout, and translates
-every failure, MilvusException or raw grpc.RpcError, into the shell's own errors.
+every failure, MilvusException or raw grpc.RpcError, into the shell's own errors (failures.py).
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import re
 import time
 from typing import Any, Callable, TypeVar
 
@@ -19,7 +18,6 @@ for _name in ("pymilvus", "milvus_lite", "grpc"):
 import grpc  # noqa: E402
 from pymilvus import MilvusClient  # noqa: E402
 from pymilvus import __version__ as pymilvus_version  # noqa: E402
-from pymilvus.exceptions import MilvusException  # noqa: E402
 
 from . import lite  # noqa: E402
 from .admin import AdminOps  # noqa: E402
@@ -27,9 +25,11 @@ from .data import DataOps  # noqa: E402
 from .ddl import DdlOps  # noqa: E402
 from .explore import ExploreOps  # noqa: E402
 from .write import WriteOps  # noqa: E402
-from .wording import looks_unsupported, milvus_kind, server_shown  # noqa: E402
+from .failures import (  # noqa: E402, F401  (permission_denied: for the tests)
+    not_a_proxy, not_a_proxy_error, rpc_parts, permission_denied, translate_call_error, translate_connect_error,
+)
+from ..catalog import ServerCapabilities, capabilities_of  # noqa: E402
 from ..connection import ConnectionSettings, PingInfo  # noqa: E402
-from ..privileges import object_type_of  # noqa: E402
 from ..errors import ConnectFailed, ServerError, ShellError, UsageError  # noqa: E402
 
 logging.getLogger("pymilvus").setLevel(logging.CRITICAL)
@@ -53,6 +53,7 @@ def open_session(settings: ConnectionSettings, call_timeout: float) -> "Session"
     session = Session(client, settings, call_timeout, uri=kwargs["uri"])
     try:
         session.server_version = session.call(client.get_server_version)
+        session.server = capabilities_of(session.server_version)
         t0 = time.perf_counter()
         session.call(client.get_server_version)
         session.round_trip_ms = (time.perf_counter() - t0) * 1000
@@ -91,7 +92,10 @@ def _wait_for_an_answer(settings: ConnectionSettings, timeout: float) -> None:
             raise ConnectFailed(
                 f"timed out after {timeout:g} s: no answer from {settings.display_address()}", "timeout",
                 "is the server up and the port right? --timeout SECONDS waits longer",
-            ) from None
+            ) from exc
+        code, details = rpc_parts(exc)
+        if not_a_proxy(code, details):
+            raise not_a_proxy_error(settings, details) from exc
     finally:
         channel.close()
 
@@ -155,6 +159,7 @@ class Session(ExploreOps, DataOps, DdlOps, AdminOps, WriteOps):
         self.timeout = timeout
         self.uri = uri
         self.server_version = ""
+        self.server = ServerCapabilities()
         self.database = ""
         self.round_trip_ms = 0.0
 
@@ -210,161 +215,3 @@ class Session(ExploreOps, DataOps, DdlOps, AdminOps, WriteOps):
             pass
         if stop_embedded and self.settings.address.kind == "lite":
             lite.stop(self.settings.address.path)
-
-
-# -- error translation ------------------------------------------------------------------------------
-
-def _rpc_error(exc: BaseException) -> grpc.RpcError | None:
-    seen = set()
-    cur: BaseException | None = exc
-    while cur is not None and id(cur) not in seen:
-        seen.add(id(cur))
-        if isinstance(cur, grpc.RpcError):
-            return cur
-        cur = cur.__cause__ or cur.__context__
-    return None
-
-
-def _rpc_parts(err: grpc.RpcError) -> tuple[Any, str]:
-    try:
-        return err.code(), (err.details() or "")
-    except Exception:  # noqa: BLE001 - a bare RpcError may lack both
-        return None, str(err)
-
-
-def translate_connect_error(exc: BaseException, settings: ConnectionSettings, timeout: float) -> ShellError:
-    if isinstance(exc, ShellError):
-        return exc
-    address = settings.display_address()
-    rpc = _rpc_error(exc)
-    code, details = _rpc_parts(rpc) if rpc is not None else (None, str(exc))
-    low = details.lower()
-    text = str(exc)
-    if any(w in low for w in _TLS_WORDS):
-        return ConnectFailed(f"TLS handshake failed with {address}: {_tls_reason(details)}", "tls",
-                             _tls_hint(details))
-    if code == grpc.StatusCode.UNAUTHENTICATED or "auth check failure" in low or "missing authorization" in low:
-        if "missing authorization" in low or not (settings.user or settings.token):
-            return ConnectFailed(
-                f"authentication failed: {address} requires credentials and none were given",
-                "auth",
-                "use --user NAME --password (asks for it), --token, or set MILVUS_PASSWORD / MILVUS_TOKEN",
-            )
-        who = f"user {settings.user!r}" if settings.user and not settings.token else "the token"
-        return ConnectFailed(f"authentication failed for {who} on {address}", "auth")
-    if code == grpc.StatusCode.DEADLINE_EXCEEDED or "deadline" in low:
-        return ConnectFailed(
-            f"timed out after {timeout:g} s: no answer from {address}", "timeout",
-            "is the server up and the port right? --timeout SECONDS waits longer",
-        )
-    if "domain name not found" in low or "dns resolution failed" in low or "name or service not known" in low:
-        host = settings.address.host or address
-        return ConnectFailed(f"host not found: {host!r}", "dns")
-    if "connection refused" in low or "failed to connect to all addresses" in low and "refused" in low:
-        return ConnectFailed(
-            f"connection refused by {address}", "refused", "is Milvus running there, on that port?"
-        )
-    if "socket closed" in low or "connection reset" in low:
-        hint = None if settings.secure else "the port may expect TLS: try --tls or an https:// address"
-        return ConnectFailed(f"{address} closed the connection", "closed", hint)
-    if "http2 header with status" in low:
-        return ConnectFailed(f"no Milvus server at {address}: an HTTP server answered instead", "protocol")
-    if code == grpc.StatusCode.UNIMPLEMENTED:
-        return ConnectFailed(f"not supported by this server ({address}): {details}", "unsupported")
-    if code == grpc.StatusCode.UNAVAILABLE:
-        return ConnectFailed(f"server unavailable at {address}: {details}", "unavailable")
-    if isinstance(exc, MilvusException):
-        message = getattr(exc, "message", "") or text
-        if "database" in message.lower() and "not" in message.lower():
-            return ConnectFailed(f"database {settings.effective_database!r} not found on {address}", "database")
-        return ConnectFailed(f"could not connect to {address}: {message}", "other")
-    if isinstance(exc, (FileNotFoundError, PermissionError, IsADirectoryError)):
-        return ConnectFailed(f"cannot read {exc.filename}: {exc.strerror}", "file")
-    return ConnectFailed(f"could not connect to {address}: {text}", "other")
-
-
-_TLS_WORDS = ("ssl", "tls", "handshake", "certificate", "x509", "tsi_", "hostname verification")
-
-
-def _tls_reason(details: str) -> str:
-    low = details.lower()
-    if "hostname verification" in low:
-        return "the server's certificate does not match its name (see --server-name)"
-    if "tsi_data_corrupted" in low or "bad_certificate" in low:
-        return "the server rejected the client certificate (it wants --cert and --key signed by a CA it trusts)"
-    if "certificate verify failed" in low or "certificate_verify_failed" in low:
-        return "the server's certificate is not signed by a trusted CA (see --ca)"
-    if "hostname" in low or "subject alternative name" in low or "name mismatch" in low:
-        return "the server's certificate does not match its name (see --server-name)"
-    if "wrong_version_number" in low or "wrong version number" in low:
-        return "the server does not speak TLS on that port"
-    return details.strip() or "no reason given"
-
-
-def _tls_hint(details: str) -> str | None:
-    low = details.lower()
-    if "wrong version" in low:
-        return "drop --tls / use http:// for a plain-text port"
-    if "tsi_data_corrupted" in low:
-        return "give --ca, --cert and --key for two-way TLS"
-    return None
-
-
-_DENIED_RE = re.compile(r"Privilege(\w+): permission deny to (\S+)")
-
-
-def permission_denied(details: str, session: Session) -> ServerError:
-    """A PERMISSION_DENIED in words: which privilege the user lacks, when the server says
-    ("PrivilegeQuery: permission deny to alice"); ``about`` adds the collection it was for."""
-    m = _DENIED_RE.search(details)
-    if m is None:
-        return ServerError(f"permission denied on {session.address}: {details}", "denied",
-                           "show grants ROLE lists what a role may do; show users shows each user's roles")
-    privilege, user = m.group(1), m.group(2)
-    object_type = object_type_of(privilege) or "OBJECT_TYPE"
-    name = "COLLECTION" if object_type == "Collection" else "*"
-    return ServerError(
-        f"permission denied: user {user!r} lacks the {privilege} privilege", "denied",
-        f"show grants ROLE lists what a role may do (show users: the roles of {user}); "
-        f"grant {privilege} on {object_type} {name} to ROLE gives it",
-    )
-
-
-def translate_call_error(exc: BaseException, session: Session) -> ShellError:
-    address = session.address
-    rpc = exc if isinstance(exc, grpc.RpcError) else None
-    if rpc is not None:
-        code, details = _rpc_parts(rpc)
-        if code == grpc.StatusCode.DEADLINE_EXCEEDED:
-            return ServerError(f"timed out after {session.timeout:g} s: no answer from {address}", "timeout")
-        if code == grpc.StatusCode.UNIMPLEMENTED:
-            return ServerError(f"not supported by this server ({server_shown(session)})", "unsupported")
-        if code == grpc.StatusCode.PERMISSION_DENIED:
-            return permission_denied(details, session)
-        if code == grpc.StatusCode.UNAUTHENTICATED:
-            return ServerError(f"permission denied on {address}: {details}", "auth")
-        if code == grpc.StatusCode.UNAVAILABLE:
-            return ServerError(
-                f"server unavailable at {address}: {details or 'connection lost'}", "unavailable",
-                "the next command reconnects by itself once the server is back",
-            )
-        if code == grpc.StatusCode.CANCELLED:
-            return ServerError("the call was cancelled", "cancelled")
-        return ServerError(f"{address}: {details or code}", "server")
-    if isinstance(exc, MilvusException):
-        message = getattr(exc, "message", "") or str(exc)
-        code = getattr(exc, "code", None)
-        inner = _rpc_error(exc)
-        if inner is not None and inner is not exc:
-            return translate_call_error(inner, session)
-        low = message.lower()
-        if "fail connecting to server" in low:  # pymilvus's word for a server that went away
-            return ServerError(
-                f"server unavailable at {address}: no answer (the server may have stopped)", "unavailable",
-                "the next command reconnects by itself once the server is back",
-            )
-        if looks_unsupported(low):
-            return ServerError(f"not supported by this server ({server_shown(session)})", "unsupported")
-        return ServerError(message, milvus_kind(code, low))
-    return ServerError(f"{type(exc).__name__}: {exc}", "internal")
-

@@ -9,30 +9,14 @@ lower-level handler is reached as backend.Session._check_health does; every call
 from __future__ import annotations
 
 import json
-from contextlib import contextmanager
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 from ..catalog import CompactionInfo, Grant, NodeInfo, ReplicaInfo, SegmentInfo
 from ..errors import ServerError
-from .explore import about
+from ..wording import Context, reraise, worded
 
 SEGMENT_STATES = {"Growing": "growing", "Sealed": "sealed", "Flushing": "flushing", "Flushed": "flushed",
                   "Importing": "importing", "Dropped": "dropped", "NotExist": "not found"}
-
-
-@contextmanager
-def _named(kind: str, name: str) -> Iterator[None]:
-    """Reword the server's "not found the role, maybe the role isn't existed ..." as "role 'x' not found"."""
-    try:
-        yield
-    except ServerError as exc:
-        low = exc.message.lower()
-        if f"not found the {kind}" in low or f"{kind} not found" in low:
-            raise ServerError(f"{kind} {name!r} not found", f"{kind}-not-found",
-                              f"show {kind}s lists them") from exc
-        if "already exist" in low:
-            raise ServerError(f"{kind} {name!r} already exists", f"{kind}-exists") from exc
-        raise
 
 
 def _state_name(value: Any) -> str:
@@ -49,7 +33,7 @@ class AdminOps:
 
     # -- users and roles ---------------------------------------------------------------------------
     def create_user(self, name: str, password: str) -> None:
-        with _named("user", name):
+        with worded(self, names=(("user", name),)):
             self.call(self.client.create_user, name, password)
 
     def user_exists(self, name: str) -> bool:
@@ -67,22 +51,30 @@ class AdminOps:
         self.call(self.client.drop_user, name)
 
     def update_password(self, name: str, old: str, new: str) -> None:
-        try:
-            with _named("user", name):
-                self.call(self.client.update_password, name, old, new)
-        except ServerError as exc:
-            if "old password not correct" in exc.message.lower():
-                raise ServerError(f"the old password of {name!r} is not correct; nothing changed",
-                                  "auth") from exc
-            raise
+        with worded(self, names=(("user", name),)):
+            self.call(self.client.update_password, name, old, new)
 
     def create_role(self, name: str) -> None:
-        with _named("role", name):
+        with worded(self, names=(("role", name),)):
             self.call(self.client.create_role, name)
 
     def drop_role(self, name: str) -> None:
-        with _named("role", name):
+        """Drop role ``name``; a refusal because it still holds grants names them."""
+        try:
             self.call(self.client.drop_role, name)
+        except ServerError as exc:
+            held = self._grants_named(name) if "has privileges" in exc.message.lower() else ()
+            reraise(exc, Context(names=(("role", name),), held=held), self)
+
+    def _grants_named(self, role: str) -> tuple[str, ...]:
+        """'Query on Collection books' for each grant of ``role``; () when they cannot be listed."""
+        try:
+            grants = self.list_grants(role)
+        except ServerError:
+            return ()
+        return tuple(f"{g.privilege} on {g.object_type} {g.object_name}"
+                     + (f" in database {g.database}" if g.database not in ("", "*", "default") else "")
+                     for g in grants)
 
     def grant_role(self, user: str, role: str) -> None:
         self._role_and_user(self.client.grant_role, user, role)
@@ -91,7 +83,7 @@ class AdminOps:
         self._role_and_user(self.client.revoke_role, user, role)
 
     def _role_and_user(self, fn: Callable[..., Any], user: str, role: str) -> None:
-        with _named("role", role), _named("user", user):
+        with worded(self, names=(("user", user), ("role", role))):
             self.call(fn, user, role)
 
     def role_members(self) -> list[tuple[str, list[str]]]:
@@ -101,15 +93,15 @@ class AdminOps:
         return [(g.role_name, list(g.users)) for g in info.groups]
 
     def grant_privilege(self, role: str, object_type: str, privilege: str, name: str, database: str = "") -> None:
-        with _named("role", role):
+        with worded(self, names=(("role", role),)):
             self.call(self.client.grant_privilege, role, object_type, privilege, name, db_name=database)
 
     def revoke_privilege(self, role: str, object_type: str, privilege: str, name: str, database: str = "") -> None:
-        with _named("role", role):
+        with worded(self, names=(("role", role),)):
             self.call(self.client.revoke_privilege, role, object_type, privilege, name, db_name=database)
 
     def list_grants(self, role: str) -> list[Grant]:
-        with _named("role", role):
+        with worded(self, names=(("role", role),)):
             raw = self.call(self.client.describe_role, role)
         return [Grant(object_type=str(g.get("object_type", "")), object_name=str(g.get("object_name", "")),
                       privilege=str(g.get("privilege", "")), database=str(g.get("db_name", "") or "*"),
@@ -120,7 +112,7 @@ class AdminOps:
     def segments(self, name: str) -> list[SegmentInfo]:
         """Every segment the data coordinator keeps (sealed, flushed) and the query nodes hold
         (growing ones too, when loaded); the query nodes' view is left out where unsupported."""
-        with about(self, name):
+        with worded(self, collection=name):
             stored = self.call(self.client.list_persistent_segments, name)
             try:
                 loaded = list(self.call(self.client._get_connection().get_query_segment_info, name))  # noqa: SLF001
@@ -155,7 +147,7 @@ class AdminOps:
         return dict(zip(response.partitionIDs, response.partition_names))
 
     def replicas(self, name: str) -> list[ReplicaInfo]:
-        with about(self, name):
+        with worded(self, collection=name):
             raw = self.call(self.client.describe_replica, name)
         return [ReplicaInfo(
             replica_id=int(r.id), nodes=tuple(r.group_nodes),
@@ -164,7 +156,7 @@ class AdminOps:
         ) for r in raw]
 
     def compact(self, name: str) -> int:
-        with about(self, name):
+        with worded(self, collection=name):
             return int(self.call(self.client.compact, name))
 
     def compaction_state(self, job_id: int) -> CompactionInfo:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 from ..catalog import CollectionInfo, FieldInfo
-from .explore import about
+from ..wording import worded
 
 if TYPE_CHECKING:
     from . import Session
@@ -65,7 +65,7 @@ class RowStream:
     def __iter__(self) -> Iterator[list[dict[str, Any]]]:
         try:
             while not self._closed:
-                with about(self._session, self._collection, self._filter):
+                with worded(self._session, collection=self._collection, filter_expr=self._filter):
                     batch = self._session.call(self._next)
                 if not batch:
                     return
@@ -158,14 +158,14 @@ class DataOps:
     call: Callable[..., Any]
 
     def count(self, collection: str, filter_expr: str = "") -> int:
-        with about(self, collection, filter_expr):
+        with worded(self, collection=collection, filter_expr=filter_expr):
             rows = self.call(self.client.query, collection, filter=filter_expr, output_fields=["count(*)"])
         return int(rows[0]["count(*)"]) if rows else 0
 
     def query(self, collection: str, filter_expr: str, fields: Sequence[str] | None,
               limit: int, offset: int = 0, partitions: Sequence[str] | None = None) -> list[dict[str, Any]]:
         """At most ``limit`` rows after ``offset`` (offset + limit <= MAX_QUERY_WINDOW)."""
-        with about(self, collection, filter_expr):
+        with worded(self, collection=collection, filter_expr=filter_expr):
             rows = self.call(
                 self.client.query, collection, filter=filter_expr, output_fields=list(fields or ["*"]),
                 limit=limit, offset=offset, partition_names=list(partitions) if partitions else None,
@@ -188,13 +188,13 @@ class DataOps:
             kwargs["limit"] = limit
         if offset:
             kwargs["offset"] = offset
-        with about(self, collection, filter_expr):
+        with worded(self, collection=collection, filter_expr=filter_expr):
             iterator = self.call(self.client.query_iterator, collection, **kwargs)
         return RowStream(self, collection, filter_expr, iterator, sizer.size, sizer)
 
     def get(self, collection: str, key_filter: str, fields: Sequence[str] | None) -> list[dict[str, Any]]:
         """Every row matching ``key_filter`` (a primary-key filter from expr.one_of: no limit)."""
-        with about(self, collection):
+        with worded(self, collection=collection):
             rows = self.call(self.client.query, collection, filter=key_filter,
                              output_fields=list(fields or ["*"]))
         return [_plain(r) for r in rows]
@@ -203,7 +203,7 @@ class DataOps:
                filter_expr: str, fields: Sequence[str], params: dict[str, Any],
                partitions: Sequence[str] | None = None) -> list[list[dict[str, Any]]]:
         """For each query vector, its hits nearest first: {"id": ..., "distance": ..., "entity": {...}}."""
-        with about(self, collection, filter_expr):
+        with worded(self, collection=collection, filter_expr=filter_expr):
             results = self.call(
                 self.client.search, collection, data=[list(v) for v in vectors], anns_field=field,
                 limit=limit, filter=filter_expr, output_fields=list(fields), search_params=params,

@@ -14,10 +14,9 @@ from typing import Any, Callable
 from ..catalog import CollectionInfo, CreatedCollection
 from ..errors import ServerError, UsageError
 from ..schema_doc import CollectionSpec
-from .explore import about
-from .layout import LayoutOps, refused
+from ..wording import server_shown, worded
+from .layout import LayoutOps
 from .schema import build_schema
-from .wording import server_shown
 
 
 class DdlOps(LayoutOps):
@@ -35,7 +34,7 @@ class DdlOps(LayoutOps):
     def create_database(self, name: str) -> None:
         if name in self.list_databases():
             raise ServerError(f"database {name!r} already exists", "exists", "show databases lists them")
-        with refused(self, f"create database {name!r}"):
+        with worded(self, action=f"create database {name!r}"):
             self.call(self.client.create_database, name)
 
     def drop_database(self, name: str) -> None:
@@ -46,14 +45,8 @@ class DdlOps(LayoutOps):
         if name == (self.database or "default"):
             raise UsageError(f"database {name!r} is the one this connection uses",
                              "use database default first, then drop it")
-        try:
+        with worded(self, names=(("database", name),)):
             self.call(self.client.drop_database, name)
-        except ServerError as exc:
-            if "not empty" in exc.message.lower():
-                raise ServerError(f"database {name!r} still holds collections: the server drops only an empty "
-                                  "database", "not-empty",
-                                  f"use database {name}; show collections; drop each one first") from exc
-            raise
 
     # -- collections --------------------------------------------------------------------------------
     def create_collection(self, name: str, spec: CollectionSpec) -> CreatedCollection:
@@ -68,7 +61,7 @@ class DdlOps(LayoutOps):
             kwargs["consistency_level"] = spec.consistency
         if spec.shards:
             kwargs["num_shards"] = spec.shards
-        with refused(self, f"create collection {name!r}"):
+        with worded(self, action=f"create collection {name!r}"):
             self.call(self.client.create_collection, name, **kwargs)
         try:
             notes = self._check_kept(name, spec)
@@ -79,7 +72,7 @@ class DdlOps(LayoutOps):
             indexed = {i.field for i in spec.indexes}
             loaded = all(f.name in indexed for f in spec.fields if f.is_vector)
             if loaded:
-                with about(self, name):
+                with worded(self, collection=name):
                     self.call(self.client.load_collection, name)
         except BaseException:
             self._undo_create(name)
@@ -120,7 +113,7 @@ class DdlOps(LayoutOps):
 
     def drop_collection(self, name: str) -> None:
         self.describe_collection(name)  # a missing name is an error, not a no-op
-        with about(self, name):
+        with worded(self, collection=name):
             self.call(self.client.drop_collection, name)
 
     def rename_collection(self, old: str, new: str) -> None:
@@ -128,10 +121,10 @@ class DdlOps(LayoutOps):
         if new in self.list_collections():
             raise ServerError(f"collection {new!r} already exists in database {self.database or 'default'!r}",
                               "exists")
-        with about(self, old), refused(self, f"rename collection {old!r} to {new!r}"):
+        with worded(self, collection=old, action=f"rename collection {old!r} to {new!r}"):
             self.call(self.client.rename_collection, old, new)
 
     def flush(self, name: str) -> None:
         """Seal the collection's growing segments and write them to storage."""
-        with about(self, name):
+        with worded(self, collection=name):
             self.call(self.client.flush, name)

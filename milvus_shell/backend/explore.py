@@ -1,85 +1,23 @@
 """Looking around a server: databases, collections, schemas, indexes, partitions, aliases, users.
 
 The methods of ExploreOps become methods of backend.Session; each calls the session's MilvusClient
-through ``self.call`` (timeout, error translation). ``about`` rewords server errors so they name the
-collection the user typed.
+through ``self.call`` (timeout, error translation); ``worded`` (wording.py) makes the errors of calls
+on a collection name the collection the user typed.
 """
 
 from __future__ import annotations
 
-import re
 import time
-from contextlib import contextmanager
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import Any, Callable
 
-from ..catalog import CollectionDetails, CollectionInfo, IndexInfo, LoadInfo, ServerInfo
+from ..catalog import CollectionDetails, CollectionInfo, IndexInfo, LoadInfo, ServerCapabilities, ServerInfo
 from ..errors import ServerError
+from ..wording import Context, reword, worded
 from .schema import collection_info, index_info
-from .wording import server_label
-
-if TYPE_CHECKING:
-    from . import Session
 
 LOAD_STATES = {"Loaded": "loaded", "Loading": "loading", "NotLoad": "not loaded", "NotExist": "not found"}
 LOAD_POLL_SECONDS = 0.2
-
-
-def _database(session: "Session") -> str:
-    return session.database or "default"
-
-
-@contextmanager
-def about(session: "Session", collection: str, filter_expr: str = "") -> Iterator[None]:
-    """Reword errors of calls on ``collection``: not found, not loaded, bad filter expression."""
-    try:
-        yield
-    except ServerError as exc:
-        raise reword(exc, session, collection, filter_expr) from exc
-
-
-def reword(exc: ServerError, session: "Session", collection: str, filter_expr: str = "") -> ServerError:
-    if exc.kind == "collection-not-found":
-        return ServerError(
-            f"collection {collection!r} not found in database {_database(session)!r}",
-            exc.kind,
-            "show collections lists the collections there",
-        )
-    if exc.kind == "not-loaded":
-        return ServerError(
-            f"collection {collection!r} is not loaded, so it cannot be searched or queried",
-            exc.kind,
-            f"load it first: load {collection}",
-        )
-    if exc.kind == "denied" and "lacks the" in exc.message and " on collection " not in exc.message:
-        return ServerError(f"{exc.message} on collection {collection!r} (database {_database(session)!r})",
-                           exc.kind, exc.hint and exc.hint.replace("COLLECTION", collection))
-    if filter_expr and _about_expression(exc.message):
-        reason = _expression_reason(exc.message)
-        return ServerError(f"bad filter expression {filter_expr!r}:{'' if reason.startswith(chr(10)) else ' '}{reason}",
-                           "bad-filter")
-    return exc
-
-
-_EXPRESSION_WORDS = ("expression", "parse", "token", "column", "operand", "literal", "identifier",
-                     "incompatible", "unknown function", "comparison")
-
-
-def _about_expression(message: str) -> bool:
-    low = message.lower()
-    return any(w in low for w in _EXPRESSION_WORDS)
-
-
-def _expression_reason(message: str) -> str:
-    """The server's reason without its boilerplate (Milvus 2.3.5 repeats the expression)."""
-    text = re.sub(r"^failed to create query plan: ", "", message.strip())
-    m = re.match(r"cannot parse expression: .*?, error: (.*)$", text, re.S)
-    if m:
-        text = m.group(1)
-    if "\n" in text:  # Milvus Lite draws a caret under the column: keep it, indented
-        text = "\n" + "\n".join("  " + line for line in text.splitlines())
-    return text
-
 
 
 class ExploreOps:
@@ -89,6 +27,7 @@ class ExploreOps:
     client: Any
     database: str
     server_version: str
+    server: ServerCapabilities
     call: Callable[..., Any]
     ping: Callable[[], Any]
 
@@ -99,27 +38,27 @@ class ExploreOps:
         return sorted(self.call(self.client.list_collections))
 
     def describe_collection(self, name: str) -> CollectionInfo:
-        with about(self, name):
+        with worded(self, collection=name):
             raw = self.call(self.client.describe_collection, name)
         return collection_info(raw)
 
     def row_count(self, name: str) -> int:
         """Rows the server's statistics know of (Milvus counts flushed rows; recent inserts may lag)."""
-        with about(self, name):
+        with worded(self, collection=name):
             stats = self.call(self.client.get_collection_stats, name)
         return int(stats.get("row_count", 0))
 
     def load_state(self, name: str, partition: str = "") -> LoadInfo:
-        with about(self, name):
+        with worded(self, collection=name):
             raw = self.call(self.client.get_load_state, name, partition_name=partition)
         state = getattr(raw.get("state"), "name", str(raw.get("state")))
         if state == "NotExist" and not partition:
-            raise reword(ServerError("collection not found", "collection-not-found"), self, name)
+            raise reword(ServerError("collection not found", "collection-not-found"), Context(collection=name), self)
         progress = raw.get("progress")
         return LoadInfo(LOAD_STATES.get(state, state.lower()), int(progress) if progress is not None else None)
 
     def list_indexes(self, name: str) -> list[IndexInfo]:
-        with about(self, name):
+        with worded(self, collection=name):
             names = self.call(self.client.list_indexes, name)
             found = []
             for index_name in names:
@@ -129,11 +68,11 @@ class ExploreOps:
         return found
 
     def list_partitions(self, name: str) -> list[str]:
-        with about(self, name):
+        with worded(self, collection=name):
             return list(self.call(self.client.list_partitions, name))
 
     def partition_rows(self, name: str, partition: str) -> int:
-        with about(self, name):
+        with worded(self, collection=name):
             stats = self.call(self.client.get_partition_stats, name, partition)
         return int(stats.get("row_count", 0))
 
@@ -141,7 +80,7 @@ class ExploreOps:
         """(alias, collection) pairs, of one collection or of the whole database."""
         if collection:
             self.describe_collection(collection)  # Milvus Lite lists no aliases, and no error, for a typo
-            with about(self, collection):
+            with worded(self, collection=collection):
                 raw = self.call(self.client.list_aliases, collection)
             return [(a, collection) for a in raw.get("aliases", ())]
         raw = self.call(self.client.list_aliases)
@@ -167,9 +106,9 @@ class ExploreOps:
     def server_info(self) -> ServerInfo:
         detail = self.call(self.client.get_server_version, detail=True)
         ping = self.ping()
-        version = self.server_version or str(detail.get("version", ""))
+        label = self.server.label if self.server.version_text else f"Milvus {detail.get('version', '')}".strip()
         return ServerInfo(
-            version=server_label(version),
+            version=label,
             deploy_mode=str(detail.get("deploy_mode", "")).lower() or "unknown",
             build_time=str(detail.get("build_time", "")),
             git_commit=str(detail.get("git_commit", "")),
@@ -189,7 +128,7 @@ class ExploreOps:
         seconds it took.
         """
         started = time.monotonic()
-        with about(self, name):
+        with worded(self, collection=name):
             self.call(self.client.load_collection, name, _async=True)
             while True:
                 state = self.load_state(name)
@@ -201,13 +140,13 @@ class ExploreOps:
                 if time.monotonic() - started > wait:
                     raise ServerError(
                         f"collection {name!r} is still loading ({percent}%) after {wait:g} s",
-                        "timeout",
+                        "still-loading",  # the server answers: the connection is not lost
                         f"it goes on loading on the server; show collections {name} tells its state",
                     )
                 time.sleep(LOAD_POLL_SECONDS)
 
     def release(self, name: str) -> None:
-        with about(self, name):
+        with worded(self, collection=name):
             self.call(self.client.release_collection, name)
 
     def describe(self, name: str) -> CollectionDetails:

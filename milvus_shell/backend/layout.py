@@ -8,35 +8,15 @@ both say the same thing in words.
 from __future__ import annotations
 
 import time
-from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import Any, Callable
 
 from ..catalog import CollectionInfo, IndexInfo
 from ..errors import ServerError, UsageError
 from ..schema_doc import IndexSpec
-from .explore import about
+from ..wording import worded
 from .schema import build_index_params
 
-if TYPE_CHECKING:
-    from . import Session
-
 INDEX_POLL_SECONDS = 0.2
-
-
-@contextmanager
-def refused(session: "Session", what: str, hint: str | None = None) -> Iterator[None]:
-    """A server's refusal said as one: 'the server refused to <what>: <its reason>'."""
-    try:
-        yield
-    except ServerError as exc:
-        if exc.kind == "server" or exc.kind.startswith("milvus-"):
-            raise ServerError(f"the server refused to {what}: {exc.message}", "refused", hint or exc.hint) from exc
-        raise
-
-
-def _while_loaded(exc: ServerError) -> bool:
-    low = exc.message.lower()
-    return "loaded" in low and "release" in low
 
 
 class LayoutOps:
@@ -68,8 +48,8 @@ class LayoutOps:
                 raise ServerError(f"collection {real!r} already has an index named {index.name!r} (on field "
                                   f"{existing.field!r})", "exists", "--name NAME gives it another name")
         params = build_index_params(self.client, index)
-        with about(self, collection), refused(self, f"build a {index.type} index on {real}.{index.field}",
-                                              "docs/commands.md (create index) lists index types and parameters"):
+        with worded(self, collection=collection, action=f"build a {index.type} index on {real}.{index.field}",
+                    hint="docs/commands.md (create index) lists index types and parameters"):
             self.call(self.client.create_index, real, params, sync=False)
         started = time.monotonic()
         while True:
@@ -84,7 +64,7 @@ class LayoutOps:
                                   "index-failed", f"show indexes {collection} shows it; drop it and try other parameters")
             if time.monotonic() - started > wait:
                 raise ServerError(f"index on {real}.{index.field} is still building ({done}/{total} rows) after {wait:g} s",
-                                  "timeout", f"it goes on building on the server; show indexes {collection} tells its progress")
+                                  "still-building", f"it goes on building on the server; show indexes {collection} tells its progress")
             time.sleep(INDEX_POLL_SECONDS)
 
     def drop_index(self, collection: str, name: str) -> None:
@@ -94,21 +74,15 @@ class LayoutOps:
         if name not in names:
             raise ServerError(f"no index {name!r} on collection {real!r}", "index-not-found",
                               ("its indexes: " + ", ".join(names)) if names else "it has no index")
-        try:
-            with about(self, collection):
-                self.call(self.client.drop_index, real, name)
-        except ServerError as exc:
-            if _while_loaded(exc):
-                raise ServerError(f"index {name!r} cannot be dropped while {real!r} is loaded", "loaded",
-                                  f"release {collection} first, then drop index {collection} {name}") from exc
-            raise
+        with worded(self, collection=collection, dropping=("index", name)):
+            self.call(self.client.drop_index, real, name)
 
     # -- partitions ---------------------------------------------------------------------------------
     def create_partition(self, collection: str, name: str) -> None:
         if name in self.list_partitions(collection):
             raise ServerError(f"partition {name!r} already exists in {collection!r}", "exists",
                               f"show partitions {collection} lists them")
-        with about(self, collection), refused(self, f"create partition {name!r} in {collection!r}"):
+        with worded(self, collection=collection, action=f"create partition {name!r} in {collection!r}"):
             self.call(self.client.create_partition, collection, name)
 
     def drop_partition(self, collection: str, name: str) -> None:
@@ -117,15 +91,9 @@ class LayoutOps:
         if name not in self.list_partitions(collection):
             raise ServerError(f"no partition {name!r} in {collection!r}", "partition-not-found",
                               f"show partitions {collection} lists them")
-        try:
-            with about(self, collection), refused(self, f"drop partition {name!r} of {collection!r}"):
-                self.call(self.client.drop_partition, collection, name)
-        except ServerError as exc:
-            if _while_loaded(exc):
-                raise ServerError(f"partition {name!r} cannot be dropped while {collection!r} is loaded "
-                                  "(this server refuses)", "loaded",
-                                  f"release {collection} first, then drop partition {collection} {name}") from exc
-            raise
+        with worded(self, collection=collection, action=f"drop partition {name!r} of {collection!r}",
+                    dropping=("partition", name)):
+            self.call(self.client.drop_partition, collection, name)
 
     # -- aliases ------------------------------------------------------------------------------------
     def alias_target(self, alias: str) -> str | None:
@@ -140,7 +108,7 @@ class LayoutOps:
                               f"alter alias {alias} {real} moves it")
         if alias in self.list_collections():
             raise ServerError(f"{alias!r} is already the name of a collection", "exists")
-        with refused(self, f"create alias {alias!r}"):
+        with worded(self, action=f"create alias {alias!r}"):
             self.call(self.client.create_alias, real, alias)
 
     def alter_alias(self, alias: str, collection: str) -> str:
@@ -150,7 +118,7 @@ class LayoutOps:
         if before is None:
             raise ServerError(f"alias {alias!r} not found in database {self.database or 'default'!r}",
                               "alias-not-found", f"create alias {alias} {real} makes it")
-        with refused(self, f"move alias {alias!r} to {real!r}"):
+        with worded(self, action=f"move alias {alias!r} to {real!r}"):
             self.call(self.client.alter_alias, real, alias)
         return before
 
@@ -158,5 +126,5 @@ class LayoutOps:
         if self.alias_target(alias) is None:
             raise ServerError(f"alias {alias!r} not found in database {self.database or 'default'!r}",
                               "alias-not-found", "show aliases lists them")
-        with refused(self, f"drop alias {alias!r}"):
+        with worded(self, action=f"drop alias {alias!r}"):
             self.call(self.client.drop_alias, alias)

@@ -7,35 +7,23 @@ the parser masks them in history, on screen and in errors (parser.redact).
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-from typing import Iterator
+from typing import ContextManager
 
 from ..context import ShellContext
 from ..errors import ServerError, UsageError
 from ..privileges import OBJECT_TYPES, PRIVILEGES
 from ..results import Message, Table
 from ..session_api import ServerSession
+from ..wording import NO_ACCESS_CONTROL, worded
 from .spec import FORMAT_OPTION, Command, Effect, Invocation, Kind, Option, Positional
 
 NEW_PASSWORD_ENV = "MILVUS_NEW_PASSWORD"
 OLD_PASSWORD_ENV = "MILVUS_OLD_PASSWORD"
 
 
-def is_lite(session: ServerSession) -> bool:
-    return session.server_version.startswith("milvus_lite")
-
-
-@contextmanager
-def supported(session: ServerSession, what: str, lacks: str = "it has no users, roles or authentication") -> Iterator[None]:
-    """Name the command in an "unsupported" failure; on Milvus Lite say so plainly."""
-    try:
-        yield
-    except ServerError as exc:
-        if exc.kind != "unsupported":
-            raise
-        if is_lite(session):
-            raise ServerError(f"{what}: not supported by Milvus Lite ({lacks})", exc.kind) from exc
-        raise ServerError(f"{what}: {exc.message}", exc.kind, exc.hint) from exc
+def supported(session: ServerSession, what: str, lacks: str = NO_ACCESS_CONTROL) -> ContextManager[None]:
+    """Name the command in an "unsupported" failure; on Milvus Lite say what it lacks (wording.py)."""
+    return worded(session, command=what, lacks=lacks)
 
 
 # -- passwords -------------------------------------------------------------------------------------

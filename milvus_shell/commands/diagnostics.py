@@ -100,7 +100,7 @@ def compact(ctx: ShellContext, inv: Invocation) -> Message:
     with supported(session, "compact", "it never compacts"):
         job = session.compact(name)
     if job == 0:
-        if session.server_version.startswith("milvus_lite"):
+        if not session.server.compaction:
             raise ServerError("compact: not supported by Milvus Lite (it never compacts; it answered job 0)",
                               "unsupported")
         return Message(f"{name}: the server started no compaction (job 0)")
@@ -110,7 +110,7 @@ def compact(ctx: ShellContext, inv: Invocation) -> Message:
 def show_compaction(ctx: ShellContext, inv: Invocation) -> Table:
     session = ctx.session()
     job = inv.arg("ID")
-    if session.server_version.startswith("milvus_lite"):  # it answers "completed" for any number
+    if not session.server.compaction:  # Milvus Lite answers "completed" for any number
         raise ServerError("show compaction: not supported by Milvus Lite (it never compacts)", "unsupported")
     with supported(session, "show compaction", "it never compacts"):
         info = session.compaction_state(job)

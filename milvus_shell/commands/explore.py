@@ -13,6 +13,7 @@ from ..metadata import CollectionNames
 from ..results import Document, Group, Message, Table
 from ..schema_doc import document_of
 from ..session_api import ServerSession
+from ..wording import Context, reword
 from .spec import FORMAT_OPTION, Command, Effect, Invocation, Kind, Option, Positional
 
 SHOW_DETAILS_UP_TO = 100  # show collections: row counts and load states for at most this many
@@ -185,9 +186,8 @@ def server(ctx: ShellContext, inv: Invocation) -> Document | Group:
     except ServerError as exc:
         if exc.kind != "unsupported":
             raise
-        lite = session.server_version.startswith("milvus_lite")
-        said = "not supported by Milvus Lite (it has no metrics API)" if lite else exc.message
-        return Group((Document(facts), Message(f"details: {said}", "warning")))
+        said = reword(exc, Context(command="details", lacks="it has no metrics API"), session)
+        return Group((Document(facts), Message(said.message, "warning")))
     facts.append(("nodes", len(nodes)))
     hosts = {n.address.rsplit(":", 1)[0]: n for n in nodes}
     facts += [(f"memory of {host}", f"{_megabytes(n.memory_total)} MB, {n.cpu_cores} cpu cores")

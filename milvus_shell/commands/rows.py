@@ -22,6 +22,7 @@ from ..results import Message
 from ..rowfiles import FORMATS, BadLines, FileError, RowChecker, RowError, open_rows
 from ..session_api import ServerSession
 from ..tokens import tokenize
+from ..wording import Context, reraise
 from .spec import Command, Effect, Invocation, Kind, Option, Positional
 
 BATCH_BYTES = 16 * 1024 * 1024  # of source text per batch: far under the server's 256 MB message limit
@@ -170,7 +171,7 @@ def _write_inline(session: ServerSession, info: CollectionInfo, send: Callable[.
         try:
             ids += send(info.name, part, partition)
         except ServerError as exc:
-            raise _after(exc, done, info.name) from None
+            reraise(exc, Context(after=_after(done, info.name)))
         done += len(part)
     text = f"{verb}ed {_rate(done, time.perf_counter() - started)} into {info.name}"
     if ids and len(ids) <= SHOWN_IDS and (verb == "insert" and info.primary.auto_id):
@@ -202,7 +203,7 @@ def _write_file(ctx: ShellContext, info: CollectionInfo, send: Callable[..., lis
             send(name, batch, partition)
         except ServerError as exc:
             tally.done(False)
-            raise _after(exc, tally.rows, name, (first, last), path) from None
+            reraise(exc, Context(after=_after(tally.rows, name, (first, last), path)))
         tally.done(True)
         batch, size = [], 0
 
@@ -267,10 +268,10 @@ def _hint(exc: RowError, info: CollectionInfo) -> str:
     return "its fields: " + ", ".join(f"{f.name} {f.type_name}" for f in info.fields)
 
 
-def _after(exc: ServerError, done: int, name: str, lines: tuple[int, int] | None = None,
-           path: str = "") -> ServerError:
+def _after(done: int, name: str, lines: tuple[int, int] | None = None, path: str = "") -> str:
+    """What a failed write adds to the server's words: which batch, and what went in before it."""
     where = f" (the batch of lines {lines[0]:,} to {lines[1]:,} of {path})" if lines else ""
-    return ServerError(f"{exc.message}{where}; {_went(done, name)}", exc.kind, exc.hint)
+    return f"{where}; {_went(done, name)}"
 
 
 # -- delete ------------------------------------------------------------------------------------------
