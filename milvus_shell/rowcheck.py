@@ -22,6 +22,8 @@ FLOAT32_MAX = 3.4028234663852886e38
 INT_BOUNDS = {"INT8": 2**7, "INT16": 2**15, "INT32": 2**31, "INT64": 2**63}
 _NUMBER_TYPES = frozenset({int, float})
 _SHOWN = 60  # a value quoted in an error is cut to this many characters
+MAX_DEPTH = 200  # a JSON value nested deeper is refused: it could not be sent (nor read back) safely
+TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep"
 
 
 class RowError(ValueError):
@@ -59,7 +61,10 @@ def loads(text: str | bytes) -> Any:
 # -- checking a row against the schema --------------------------------------------------------------
 
 def shown(value: Any) -> str:
-    text = repr(value) if isinstance(value, (str, BadNumber)) else json.dumps(value, default=repr)
+    try:
+        text = repr(value) if isinstance(value, (str, BadNumber)) else json.dumps(value, default=repr)
+    except (RecursionError, ValueError):  # nested too deep to write out; or a float JSON cannot write
+        text = repr(value)[:_SHOWN] if not isinstance(value, (list, dict)) else "[…]"
     return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
 
 
@@ -153,15 +158,20 @@ def _json_check(field: FieldInfo) -> Check:
 
 
 def _no_bad_numbers(value: Any, name: str) -> None:
-    """Refuse NaN / Infinity anywhere inside a JSON value (a JSON field, a dynamic key)."""
-    if isinstance(value, BadNumber):
-        raise RowError(f"{value.word} is not a number JSON allows", name)
-    if isinstance(value, dict):
-        for v in value.values():
-            _no_bad_numbers(v, name)
-    elif isinstance(value, list):
-        for v in value:
-            _no_bad_numbers(v, name)
+    """Refuse, anywhere inside a JSON value (a JSON field, a dynamic key): NaN / Infinity, a number too
+    large for a double (1e999 reads as infinity), and nesting deeper than MAX_DEPTH. Iterative: a
+    deep value cannot exhaust the stack here."""
+    pending = [(value, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if isinstance(value, BadNumber):
+            raise RowError(f"{value.word} is not a number JSON allows", name)
+        if type(value) is float and not math.isfinite(value):
+            raise RowError(f"a number too large for a double (it reads as {shown(value)}) is not allowed", name)
+        if isinstance(value, (dict, list)):
+            if depth > MAX_DEPTH:
+                raise RowError(TOO_DEEP, name)
+            pending.extend((v, depth + 1) for v in (value.values() if isinstance(value, dict) else value))
 
 
 def _element(field: FieldInfo) -> FieldInfo:
@@ -204,10 +214,11 @@ def _float_vector_check(field: FieldInfo) -> Check:
                            f"has {dim}", field.name)
         if not value:
             raise RowError("an empty vector", field.name)
-        # Fast path, two passes in C: min and max raise TypeError unless every element is a number
-        # (NaN and Infinity are BadNumbers, which do not compare), and give float32's range.
+        # Fast path, passes in C: min and max raise TypeError unless every element is a number
+        # (NaN and Infinity are BadNumbers, which do not compare), and give float32's range; true and
+        # false compare as numbers, so their type is looked for too.
         try:
-            if -FLOAT32_MAX <= min(value) and max(value) <= FLOAT32_MAX:
+            if -FLOAT32_MAX <= min(value) and max(value) <= FLOAT32_MAX and bool not in set(map(type, value)):
                 return value
         except TypeError:
             pass
@@ -300,6 +311,12 @@ class RowChecker:
 
     def __call__(self, row: Any) -> dict[str, Any]:
         """The row itself, its values converted where needed (bytes for a binary vector, ...)."""
+        try:
+            return self._checked(row)
+        except RecursionError:  # a comparison or message deep inside a nested value
+            raise RowError(TOO_DEEP) from None
+
+    def _checked(self, row: Any) -> dict[str, Any]:
         if type(row) is not dict:
             raise RowError(f"a row is a JSON object of field: value, not {_type_word(row)}")
         present = 0

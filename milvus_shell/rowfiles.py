@@ -23,7 +23,7 @@ import stat
 from typing import IO, Any, Callable, Iterator, NamedTuple, Sequence
 
 from .catalog import CollectionInfo, FieldInfo
-from .rowcheck import INT_BOUNDS, BadNumber, RowChecker, RowError, loads, shown
+from .rowcheck import INT_BOUNDS, TOO_DEEP, BadNumber, RowChecker, RowError, loads, shown
 
 FORMATS = ("jsonl", "json", "csv")
 ARRAY_CHUNK = 1 << 20  # a JSON array is read this many bytes at a time
@@ -125,6 +125,9 @@ class RowReader:
                 value, end = raw_decode(text)  # the usual line: a row, then the line end
                 if end < len(text) and text[end:].strip():
                     raise ValueError("more after the row")
+            except RecursionError:  # deeper than Python's parser goes: a bad row like any other
+                yield Item(number, text, size, error=RowError(TOO_DEEP))
+                continue
             except ValueError:
                 try:
                     value = decode(text)  # whitespace around a row; or say what is wrong
@@ -212,6 +215,8 @@ class RowReader:
                         continue
                     raise FileError(f"{self.path}: line {start_line}: not valid JSON: "
                                     f"{_json_reason(exc)}") from None
+                except RecursionError:  # where such a row ends cannot be known: the file stops here
+                    raise FileError(f"{self.path}: line {start_line}: a row {TOO_DEEP}") from None
             text = buf[pos:end]
             line += text.count("\n")
             pos = end
@@ -347,6 +352,8 @@ def _cell_converter(field: FieldInfo | None, name: str) -> Callable[[str], Any]:
                 return loads(cell)
             except ValueError as exc:
                 raise RowError(f"not valid JSON in the cell: {_json_reason(exc)}", name) from None
+            except RecursionError:
+                raise RowError(TOO_DEEP, name) from None
         return parsed
 
     def other(cell: str) -> Any:  # a dynamic field's column, or a type we pass as it is

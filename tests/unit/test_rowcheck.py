@@ -50,3 +50,58 @@ def test_no_bound_without_the_attribute():
 def test_the_checker_names_its_schema():
     info = collection()
     assert RowChecker(info).info is info
+
+
+# -- hostile values: numbers JSON cannot hold, booleans, deep nesting --------------------------------
+
+DOCS = CollectionInfo("docs", (
+    FieldInfo("id", "Int64", "INT64", primary=True),
+    FieldInfo("meta", "JSON", "JSON", nullable=True),
+    FieldInfo("scores", "Array(Double, capacity 4)", "ARRAY", element_kind="DOUBLE", max_capacity=4, nullable=True),
+    FieldInfo("price", "Double", "DOUBLE", nullable=True),
+    FieldInfo("v", "FloatVector(dim 3)", "FLOAT_VECTOR", dim=3),
+), dynamic=True)
+
+
+def parsed(text: str) -> dict:
+    from milvus_shell.rowcheck import loads
+
+    return loads(text)
+
+
+@pytest.mark.parametrize("line, field", [
+    ('{"id": 1, "v": [1, 2, 3], "meta": {"x": 1e999}}', "meta"),
+    ('{"id": 1, "v": [1, 2, 3], "meta": [1, [-1e999]]}', "meta"),
+    ('{"id": 1, "v": [1, 2, 3], "extra": 1e999}', "extra"),  # a dynamic key
+    ('{"id": 1, "v": [1, 2, 3], "extra": {"deeper": [2e400]}}', "extra"),
+    ('{"id": 1, "v": [1, 2, 3], "scores": [1, 1e999]}', "scores"),
+    ('{"id": 1, "v": [1, 2, 3], "price": -1e999}', "price"),
+    ('{"id": 1, "v": [1, 1e999, 3]}', "v"),
+])
+def test_a_number_too_large_for_a_double_is_refused_everywhere(line, field):
+    error = refused(DOCS, parsed(line))
+    assert error.field == field
+
+
+def test_booleans_are_not_numbers_not_even_in_a_vector():
+    error = refused(DOCS, parsed('{"id": 1, "v": [true, false, true]}'))
+    assert str(error) == "field 'v': element 0 is a boolean: a vector holds numbers"
+    assert "a boolean" in str(refused(DOCS, parsed('{"id": 1, "v": [0.5, 1, false]}')))
+    assert "a boolean" in str(refused(DOCS, parsed('{"id": 1, "v": [1, 2, 3], "price": true}')))
+    assert "a boolean" in str(refused(DOCS, parsed('{"id": 1, "v": [1, 2, 3], "scores": [false]}')))
+    assert RowChecker(DOCS)(parsed('{"id": 1, "v": [0, 1, 0.5], "meta": {"ok": true}}'))  # JSON may hold them
+
+
+@pytest.mark.parametrize("where", ["meta", "extra"])
+def test_a_value_nested_too_deep_is_a_bad_row_naming_its_field(where):
+    deep = "[" * 250 + "]" * 250
+    error = refused(DOCS, parsed(f'{{"id": 1, "v": [1, 2, 3], "{where}": {deep}}}'))
+    assert error.field == where and "nested more than 200 levels deep" in str(error)
+    fine = "[" * 150 + "]" * 150
+    assert RowChecker(DOCS)(parsed(f'{{"id": 1, "v": [1, 2, 3], "{where}": {fine}}}'))
+
+
+def test_a_deep_value_in_a_typed_field_is_refused_without_a_recursion_error():
+    deep = parsed("[" * 900 + "]" * 900)
+    error = refused(DOCS, {"id": 1, "v": [deep, deep, deep]})  # compared by min/max, then named
+    assert error.field == "v"
