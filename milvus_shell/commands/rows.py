@@ -1,6 +1,6 @@
 """Writing rows: insert, upsert (a JSON row or array on the line, or a file), delete (by filter or ids).
 
-A file is read lazily (rowfiles.py, rows checked by rowcheck.py) and sent in batches bounded by rows and by bytes, so memory stays
+A file is read lazily (rowfiles.py) and sent in batches bounded by rows and by bytes, so memory stays
 flat and no request nears the server's message limit. Before each batch the handler reports progress
 through ``ctx.progress``: that is also where a command abandoned by Ctrl-C stops (the interactive
 runner refuses a progress report from an abandoned worker), so nothing is sent after Ctrl-C but the
