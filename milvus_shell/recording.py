@@ -5,9 +5,9 @@ as drawn when the command was typed, the command with its secrets masked (the li
 the shell printed (data, notes and errors, colours removed; progress lines are not kept). With
 ``--times`` a line before each block gives the time the command started and how long it took.
 
-The file is opened as the history file is (history.open_history): created 0600, only a regular file
-of the current user, never through a symbolic link, never waiting on a FIFO; an existing file is
-appended to. Each block is written when its command ends, so a transcript survives a crash.
+The file is made new by safe_files.create_new (0600, never through a symbolic link): an existing file
+is refused, never appended to, and so are the shell's own config and history files, even before they
+exist. Each block is written when its command ends, so a transcript survives a crash.
 """
 
 from __future__ import annotations
@@ -17,8 +17,10 @@ import os
 import re
 import time
 from pathlib import Path
+from typing import Mapping
 
 from .errors import UsageError, os_reason
+from .safe_files import Refused, create_new, same_file
 
 SGR = re.compile(r"\x1b\[[0-9;]*m")  # the renderer's colours; values are escaped before they get here
 FENCE = "```"
@@ -39,18 +41,22 @@ class Recorder:
         self.commands = 0
 
     @classmethod
-    def open(cls, name: str, times: bool) -> "Recorder":
-        from .history import open_history  # noqa: PLC0415 - the project's one safe way to open a private file
-
+    def open(cls, name: str, times: bool, own_files: Mapping[Path, str] | None = None) -> "Recorder":
+        """Start a transcript in the new file ``name``. ``own_files``: the shell's own files (config,
+        history), each with what it is, refused whatever the path that names them."""
         path = Path(os.path.expanduser(name))
+        for own, what in (own_files or {}).items():
+            if same_file(path, own):
+                raise UsageError(f"cannot record to {name}: it is {what} ({own})",
+                                 "name a new file for the transcript, e.g. record session.md")
         try:
-            fd = open_history(path, write=True)
-        except OSError as exc:
-            raise UsageError(f"cannot record to {name}: " + _reason(exc, path),
-                             "name a new file, or a regular file of yours") from None
+            fd = create_new(path)
+        except Refused as exc:
+            raise UsageError(f"cannot record to {name}: {exc.reason}",
+                             "record writes a new file and never appends: name a new file, or remove "
+                             "this one first") from None
         recorder = cls(path, fd, times)
-        if os.fstat(fd).st_size == 0:
-            recorder._write("# milvus-shell session\n\n")
+        recorder._write("# milvus-shell session\n\n")
         return recorder
 
     # -- one command -------------------------------------------------------------------------------
@@ -91,8 +97,3 @@ class Recorder:
             except OSError:  # already gone: nothing more to write to it anyway
                 pass
             self._fd = -1
-
-
-def _reason(exc: OSError, path: Path) -> str:
-    text = str(exc) if exc.__class__.__name__ == "Unusable" else os_reason(exc)
-    return text.removeprefix(f"{path} ")

@@ -1,4 +1,4 @@
-"""Rows from files, checked against a collection's schema: JSON lines, a JSON array, CSV.
+"""Rows from files: JSON lines, a JSON array, CSV, each row checked by a ``RowChecker`` (rowcheck.py).
 
 Pure: no server, no pymilvus. A file is read lazily (a line, or a JSON array element, at a time), so
 memory stays flat whatever its size. Each row comes out as an ``Item``: its line number, its source
@@ -17,34 +17,16 @@ VarChar field). JSON: NaN and Infinity are refused, as JSON itself refuses them.
 from __future__ import annotations
 
 import csv
-import errno
 import json
-import math
 import os
-import re
 import stat
 from typing import IO, Any, Callable, Iterator, NamedTuple, Sequence
 
 from .catalog import CollectionInfo, FieldInfo
+from .rowcheck import INT_BOUNDS, TOO_DEEP, BadNumber, RowChecker, RowError, loads, shown
 
 FORMATS = ("jsonl", "json", "csv")
-FLOAT32_MAX = 3.4028234663852886e38
-INT_BOUNDS = {"INT8": 2**7, "INT16": 2**15, "INT32": 2**31, "INT64": 2**63}
-_NUMBER_TYPES = frozenset({int, float})
 ARRAY_CHUNK = 1 << 20  # a JSON array is read this many bytes at a time
-_SHOWN = 60  # a value quoted in an error is cut to this many characters
-
-
-class RowError(ValueError):
-    """Why a row is bad; ``field`` names the field when one is to blame."""
-
-    def __init__(self, reason: str, field: str | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.field = field
-
-    def __str__(self) -> str:
-        return f"field {self.field!r}: {self.reason}" if self.field else self.reason
 
 
 class FileError(ValueError):
@@ -59,308 +41,7 @@ class Item(NamedTuple):
     error: RowError | None = None
 
 
-# -- JSON values that JSON forbids ----------------------------------------------------------------
-
-class BadNumber:
-    """What NaN, Infinity and -Infinity parse into: not a number, so the field check names the field."""
-
-    __slots__ = ("word",)
-
-    def __init__(self, word: str) -> None:
-        self.word = word
-
-    def __repr__(self) -> str:
-        return self.word
-
-
-def loads(text: str | bytes) -> Any:
-    """json.loads, with NaN / Infinity kept as BadNumber for the schema check to refuse by field."""
-    return json.loads(text, parse_constant=BadNumber)
-
-
 _DECODER = json.JSONDecoder(parse_constant=BadNumber)
-
-
-# -- checking a row against the schema --------------------------------------------------------------
-
-def _shown(value: Any) -> str:
-    text = repr(value) if isinstance(value, (str, BadNumber)) else json.dumps(value, default=repr)
-    return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
-
-
-def _type_word(value: Any) -> str:
-    if isinstance(value, BadNumber):
-        return value.word
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "a whole number"
-    if isinstance(value, float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    if value is None:
-        return "null"
-    return type(value).__name__
-
-
-def _wrong(value: Any, wanted: str, field: FieldInfo) -> RowError:
-    if isinstance(value, BadNumber):
-        return RowError(f"{value.word} is not a number JSON allows ({field.type_name} wants {wanted})", field.name)
-    return RowError(f"{field.type_name} wants {wanted}, not {_type_word(value)} ({_shown(value)})", field.name)
-
-
-Check = Callable[[Any], Any]  # value -> value to send; raises RowError
-
-
-def _integer_check(field: FieldInfo) -> Check:
-    bound = INT_BOUNDS.get(field.kind, 2**63)
-
-    def check(value: Any) -> Any:
-        if type(value) is not int:
-            if isinstance(value, float) and value.is_integer() and not isinstance(value, bool):
-                value = int(value)
-            else:
-                raise _wrong(value, "a whole number", field)
-        if not -bound <= value < bound:
-            raise RowError(f"{value} is out of range for {field.type_name} "
-                           f"({-bound} to {bound - 1})", field.name)
-        return value
-
-    return check
-
-
-def _float_check(field: FieldInfo) -> Check:
-    limit = FLOAT32_MAX if field.kind == "FLOAT" else math.inf
-
-    def check(value: Any) -> Any:
-        if type(value) not in _NUMBER_TYPES:
-            raise _wrong(value, "a number", field)
-        if not -limit <= value <= limit or (limit == math.inf and not math.isfinite(value)):
-            raise RowError(f"{_shown(value)} is out of range for {field.type_name}", field.name)
-        return value
-
-    return check
-
-
-def _bool_check(field: FieldInfo) -> Check:
-    def check(value: Any) -> Any:
-        if not isinstance(value, bool):
-            raise _wrong(value, "true or false", field)
-        return value
-
-    return check
-
-
-def _max_length(field: FieldInfo) -> int | None:
-    m = re.match(r"VarChar\((\d+)\)", field.type_name)
-    return int(m.group(1)) if m else None
-
-
-def _varchar_check(field: FieldInfo) -> Check:
-    longest = _max_length(field)
-
-    def check(value: Any) -> Any:
-        if not isinstance(value, str):
-            raise _wrong(value, "a string", field)
-        if longest is not None and len(value) > longest:
-            raise RowError(f"{len(value)} characters is longer than {field.type_name} allows", field.name)
-        return value
-
-    return check
-
-
-def _json_check(field: FieldInfo) -> Check:
-    def check(value: Any) -> Any:
-        _no_bad_numbers(value, field)
-        return value
-
-    return check
-
-
-def _no_bad_numbers(value: Any, field: FieldInfo) -> None:
-    if isinstance(value, BadNumber):
-        raise RowError(f"{value.word} is not a number JSON allows", field.name)
-    if isinstance(value, dict):
-        for v in value.values():
-            _no_bad_numbers(v, field)
-    elif isinstance(value, list):
-        for v in value:
-            _no_bad_numbers(v, field)
-
-
-_ARRAY_RE = re.compile(r"Array\((\w+)(?:\((\d+)\))?(?:, capacity (\d+))?\)")
-
-
-def _array_check(field: FieldInfo) -> Check:
-    m = _ARRAY_RE.match(field.type_name)
-    element_name = m.group(1) if m else ""
-    capacity = int(m.group(3)) if m and m.group(3) else None
-    element_kind = element_name.upper()
-    element = FieldInfo(field.name, element_name + (f"({m.group(2)})" if m and m.group(2) else ""), element_kind)
-    inner = _CHECKS.get(element_kind)
-    each = inner(element) if inner is not None and element_kind not in ("ARRAY", "JSON") else None
-
-    def check(value: Any) -> Any:
-        if not isinstance(value, list):
-            raise _wrong(value, "a list", field)
-        if capacity is not None and len(value) > capacity:
-            raise RowError(f"{len(value)} elements is more than {field.type_name} holds", field.name)
-        if each is not None:
-            for i, v in enumerate(value):
-                try:
-                    each(v)
-                except RowError as exc:
-                    raise RowError(f"element {i}: {exc.reason}", field.name) from None
-        return value
-
-    return check
-
-
-def _float_vector_check(field: FieldInfo) -> Check:
-    dim = field.dim
-
-    def check(value: Any) -> Any:
-        if type(value) is not list:
-            raise _wrong(value, f"a list of {dim} numbers", field)
-        if dim is not None and len(value) != dim:
-            raise RowError(f"wrong vector dimension: {len(value)} numbers, but {field.type_name} "
-                           f"has {dim}", field.name)
-        if not value:
-            raise RowError("an empty vector", field.name)
-        # Fast path, two passes in C: min and max raise TypeError unless every element is a number
-        # (NaN and Infinity are BadNumbers, which do not compare), and give float32's range.
-        try:
-            if -FLOAT32_MAX <= min(value) and max(value) <= FLOAT32_MAX:
-                return value
-        except TypeError:
-            pass
-        for i, v in enumerate(value):
-            if type(v) not in _NUMBER_TYPES:
-                what = f"{v.word}, which JSON does not allow" if isinstance(v, BadNumber) else _type_word(v)
-                raise RowError(f"element {i} is {what}: a vector holds numbers", field.name)
-            if not -FLOAT32_MAX <= v <= FLOAT32_MAX:
-                raise RowError(f"element {i} ({_shown(v)}) is out of float32's range", field.name)
-        return value  # not reached: one element failed above
-
-    return check
-
-
-def _binary_vector_check(field: FieldInfo) -> Check:
-    size = (field.dim or 0) // 8
-
-    def check(value: Any) -> Any:
-        if isinstance(value, list) and all(type(v) is int and 0 <= v <= 255 for v in value):
-            if size and len(value) != size:
-                raise RowError(f"wrong vector dimension: {len(value)} bytes, but {field.type_name} "
-                               f"takes {size} bytes ({field.dim} bits)", field.name)
-            return bytes(value)
-        raise _wrong(value, f"a list of {size} bytes (whole numbers 0 to 255)", field)
-
-    return check
-
-
-def _sparse_check(field: FieldInfo) -> Check:
-    def check(value: Any) -> Any:
-        if not isinstance(value, dict):
-            raise _wrong(value, 'an object of index: value ({"3": 0.5, "17": 0.1})', field)
-        out = {}
-        for k, v in value.items():
-            try:
-                index = int(k)
-            except (TypeError, ValueError):
-                raise RowError(f"index {k!r} is not a whole number", field.name) from None
-            if type(v) not in _NUMBER_TYPES or not math.isfinite(v):
-                raise RowError(f"the value at index {k} is not a number", field.name)
-            out[index] = v
-        return out
-
-    return check
-
-
-def _pass(field: FieldInfo) -> Check:
-    return lambda value: value
-
-
-_CHECKS: dict[str, Callable[[FieldInfo], Check]] = {
-    "INT8": _integer_check, "INT16": _integer_check, "INT32": _integer_check, "INT64": _integer_check,
-    "FLOAT": _float_check, "DOUBLE": _float_check,
-    "BOOL": _bool_check,
-    "VARCHAR": _varchar_check, "STRING": _varchar_check, "TEXT": _varchar_check,
-    "JSON": _json_check,
-    "ARRAY": _array_check,
-    "FLOAT_VECTOR": _float_vector_check, "FLOAT16_VECTOR": _float_vector_check,
-    "BFLOAT16_VECTOR": _float_vector_check,
-    "BINARY_VECTOR": _binary_vector_check,
-    "SPARSE_FLOAT_VECTOR": _sparse_check,
-}
-
-
-class RowChecker:
-    """Converts and checks rows (dicts) against a collection's schema. ``upsert`` rows must carry
-    their primary key even when the server assigns ids on insert."""
-
-    def __init__(self, info: CollectionInfo, upsert: bool = False) -> None:
-        self.info = info
-        self.dynamic = info.dynamic
-        self.known = frozenset(info.field_names())
-        self.checks: list[tuple[str, Check, bool]] = []  # (name, check, required)
-        self.forbidden: dict[str, str] = {}  # field -> why a row must not give it
-        for f in info.fields:
-            if f.function_output:
-                self.forbidden[f.name] = "the collection's function fills it; leave it out"
-                continue
-            if f.primary and f.auto_id and not upsert:
-                self.forbidden[f.name] = ("an auto id, which the server assigns; leave it out "
-                                          "(upsert takes it, to replace a row)")
-                continue
-            required = not (f.nullable or f.has_default)
-            check = _CHECKS.get(f.kind, _pass)(f)
-            if f.nullable:
-                check = _nullable(check)
-            self.checks.append((f.name, check, required))
-        self.primary = info.primary.name
-        self.checked = frozenset(name for name, _, _ in self.checks)
-
-    def __call__(self, row: Any) -> dict[str, Any]:
-        """The row itself, its values converted where needed (bytes for a binary vector, ...)."""
-        if type(row) is not dict:
-            raise RowError(f"a row is a JSON object of field: value, not {_type_word(row)}")
-        present = 0
-        for name, check, required in self.checks:
-            value = row.get(name, _ABSENT)
-            if value is _ABSENT:
-                if required:
-                    if name == self.primary:
-                        raise RowError("the primary key is missing", name)
-                    raise RowError("missing (it has no default and cannot be null)", name)
-                continue
-            present += 1
-            new = check(value)
-            if new is not value:
-                row[name] = new
-        if present != len(row):
-            for key, value in row.items():
-                if key in self.checked:
-                    continue
-                if key in self.forbidden:
-                    raise RowError(self.forbidden[key], key)
-                if not self.dynamic:
-                    raise RowError(f"no such field in collection {self.info.name!r} (its fields: "
-                                   f"{', '.join(self.info.field_names())}), and it has no dynamic field", key)
-                _no_bad_numbers(value, FieldInfo(key, "", ""))
-        return row
-
-
-_ABSENT = object()
-
-
-def _nullable(check: Check) -> Check:
-    return lambda value: None if value is None else check(value)
 
 
 # -- reading files -----------------------------------------------------------------------------------
@@ -384,7 +65,7 @@ class RowReader:
     """Items of a file, in order; ``bytes_read`` of ``total_bytes`` so far. Use as a context manager
     (or call ``close``). ``header`` is the CSV header line (a file of bad CSV lines starts with it)."""
 
-    def __init__(self, path: str, check: Callable[[Any], dict[str, Any]], fmt: str | None = None) -> None:
+    def __init__(self, path: str, check: RowChecker, fmt: str | None = None) -> None:
         self.path = path
         self.check = check
         try:
@@ -444,6 +125,9 @@ class RowReader:
                 value, end = raw_decode(text)  # the usual line: a row, then the line end
                 if end < len(text) and text[end:].strip():
                     raise ValueError("more after the row")
+            except RecursionError:  # deeper than Python's parser goes: a bad row like any other
+                yield Item(number, text, size, error=RowError(TOO_DEEP))
+                continue
             except ValueError:
                 try:
                     value = decode(text)  # whitespace around a row; or say what is wrong
@@ -531,6 +215,8 @@ class RowReader:
                         continue
                     raise FileError(f"{self.path}: line {start_line}: not valid JSON: "
                                     f"{_json_reason(exc)}") from None
+                except RecursionError:  # where such a row ends cannot be known: the file stops here
+                    raise FileError(f"{self.path}: line {start_line}: a row {TOO_DEEP}") from None
             text = buf[pos:end]
             line += text.count("\n")
             pos = end
@@ -592,10 +278,9 @@ class RowReader:
 class _CsvCells:
     """A CSV record -> a checked row: each cell converted by the type of the field its column names."""
 
-    def __init__(self, check: Callable[[Any], dict[str, Any]]) -> None:
+    def __init__(self, check: RowChecker) -> None:
         self.check = check
-        info = getattr(check, "info", None)
-        self.fields = {f.name: f for f in info.fields} if info is not None else {}
+        self.fields = {f.name: f for f in check.info.fields}
         self.names: list[str] = []
         self.converters: list[Callable[[str], Any]] = []
 
@@ -623,7 +308,7 @@ def _cell_converter(field: FieldInfo | None, name: str) -> Callable[[str], Any]:
     kind = field.kind if field is not None else ""
 
     def bad(cell: str, wanted: str) -> RowError:
-        return RowError(f"{field.type_name if field else 'the column'} wants {wanted}, not {_shown(cell)}", name)
+        return RowError(f"{field.type_name if field else 'the column'} wants {wanted}, not {shown(cell)}", name)
 
     if kind in ("VARCHAR", "STRING", "TEXT"):
         return lambda cell: cell
@@ -667,6 +352,8 @@ def _cell_converter(field: FieldInfo | None, name: str) -> Callable[[str], Any]:
                 return loads(cell)
             except ValueError as exc:
                 raise RowError(f"not valid JSON in the cell: {_json_reason(exc)}", name) from None
+            except RecursionError:
+                raise RowError(TOO_DEEP, name) from None
         return parsed
 
     def other(cell: str) -> Any:  # a dynamic field's column, or a type we pass as it is
@@ -685,45 +372,3 @@ def _json_reason(exc: ValueError) -> str:
 def open_rows(path: str, info: CollectionInfo, upsert: bool = False, fmt: str | None = None) -> RowReader:
     checker = RowChecker(info, upsert)
     return RowReader(path, checker, fmt)
-
-
-# -- the file of bad lines ------------------------------------------------------------------------
-
-class BadLines:
-    """``PATH.bad``: the bad lines, as they were (a CSV file's header first), created 0600 at the first
-    bad line; never through a symbolic link, only ever a regular file."""
-
-    def __init__(self, source: str, header: str = "") -> None:
-        self.path = source + ".bad"
-        self.header = header
-        self.count = 0
-        self._file: IO[str] | None = None
-
-    def write(self, item: Item) -> None:
-        if self._file is None:
-            self._file = self._open()
-            if self.header:
-                self._file.write(self.header + "\n")
-        self._file.write(item.text.rstrip("\r\n") + "\n")
-        self.count += 1
-
-    def _open(self) -> IO[str]:
-        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
-        try:
-            fd = os.open(self.path, flags, 0o600)
-        except OSError as exc:
-            if exc.errno in (errno.ELOOP, errno.EMLINK):
-                raise FileError(f"will not write bad lines to {self.path}: it is a symbolic link") from None
-            raise FileError(f"cannot write bad lines to {self.path}: "
-                            f"{(exc.strerror or str(exc)).lower()}") from None
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            os.close(fd)
-            raise FileError(f"will not write bad lines to {self.path}: it is not a regular file")
-        if st.st_uid == os.geteuid():
-            os.fchmod(fd, 0o600)
-        return os.fdopen(fd, "w", encoding="utf-8")
-
-    def close(self) -> None:
-        if self._file is not None:
-            self._file.close()

@@ -19,7 +19,9 @@ from ..context import ShellContext
 from ..errors import Cancelled, ServerError, UsageError
 from ..expr import one_of
 from ..results import Message
-from ..rowfiles import FORMATS, BadLines, FileError, RowChecker, RowError, open_rows
+from ..badlines import BadLines
+from ..rowcheck import RowChecker, RowError
+from ..rowfiles import FORMATS, FileError, open_rows
 from ..session_api import ServerSession
 from ..tokens import tokenize
 from ..wording import Context, reraise
@@ -187,10 +189,18 @@ def _write_file(ctx: ShellContext, info: CollectionInfo, send: Callable[..., lis
         reader = open_rows(path, info, upsert=verb == "upsert", fmt=inv.opt("file_format"))
     except FileError as exc:
         raise UsageError(str(exc)) from None
+    bad = BadLines(path) if inv.opt("skip_bad") else None
+    if bad is not None:
+        try:
+            bad.open()  # before any row is sent: an existing PATH.bad is refused, never written
+        except FileError as exc:
+            reader.close()
+            raise UsageError(f"{exc}; nothing was {verb}ed",
+                             "remove it or move it aside (it may hold the bad lines of an earlier load), "
+                             "then load again") from None
     tally = Tally(name, path, verb)
     ctx.cancel_note = tally.note
     progress = Progress(ctx, f"{verb}ing {path} into {name}", reader.total_bytes)
-    bad = BadLines(path) if inv.opt("skip_bad") else None
     batch: list[dict[str, Any]] = []
     size = 0
     first = last = 0

@@ -35,10 +35,10 @@ def test_record_writes_each_command_with_its_output_secrets_masked(sh, tmp_path)
     assert blocks[1].steps[0].expected == ["pager off"]
 
 
-def test_record_times_and_appending(sh, tmp_path):
+def test_record_times_and_going_on_in_the_file_it_made(sh, tmp_path):
     target = tmp_path / "t.md"
     sh.ok(f"record {target} --times; set timing on")
-    sh.ok(f"record {target}; set timing off; record off")  # again: appended, no second title
+    sh.ok(f"record {target}; set timing off; record off")  # again: goes on, no second title
     text = target.read_text(encoding="utf-8")
     assert text.count("# milvus-shell session") == 1
     lines = text.splitlines()
@@ -55,7 +55,7 @@ def test_record_refuses_a_symbolic_link_and_leaves_its_target_alone(sh, tmp_path
     link = tmp_path / "link.md"
     link.symlink_to(victim)
     err = sh.fail(f"record {link}")
-    assert f"cannot record to {link}: is a symbolic link" in err
+    assert f"cannot record to {link}: it is a symbolic link" in err
     assert victim.read_text() == "keep\n"
     assert sh.ok("record") == "not recording (record FILE starts)\n"
     assert "cannot record" in sh.fail(f"record {tmp_path}")  # a directory

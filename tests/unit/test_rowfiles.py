@@ -13,17 +13,20 @@ import pytest
 
 from fake_sessions import fake_registry
 from harness import Harness
-from milvus_shell import rowfiles
+from milvus_shell import rowcheck, rowfiles
+from milvus_shell.badlines import BadLines
 from milvus_shell.catalog import CollectionInfo, FieldInfo
 from milvus_shell.commands.rows import Tally
-from milvus_shell.rowfiles import BadLines, FileError, RowChecker, RowError, open_rows
+from milvus_shell.rowcheck import RowChecker, RowError
+from milvus_shell.rowfiles import FileError, open_rows
 
 BOOKS = CollectionInfo("books", (
     FieldInfo("id", "Int64", "INT64", primary=True),
-    FieldInfo("title", "VarChar(8)", "VARCHAR"),
+    FieldInfo("title", "VarChar(8)", "VARCHAR", max_length=8),
     FieldInfo("year", "Int32", "INT32"),
     FieldInfo("price", "Float", "FLOAT", nullable=True),
-    FieldInfo("tags", "Array(VarChar(16), capacity 2)", "ARRAY"),
+    FieldInfo("tags", "Array(VarChar(16), capacity 2)", "ARRAY", element_kind="VARCHAR", max_length=16,
+              max_capacity=2),
     FieldInfo("meta", "JSON", "JSON", has_default=True),
     FieldInfo("ok", "Bool", "BOOL", has_default=True),
     FieldInfo("v", "FloatVector(dim 3)", "FLOAT_VECTOR", dim=3),
@@ -79,12 +82,12 @@ def test_each_refusal_names_its_field_and_reason(row, field, words):
 def test_nan_and_infinity_are_refused_by_field_whatever_the_spelling():
     for word in ("NaN", "Infinity", "-Infinity"):
         line = json.dumps(good()).replace('"year": 2001', f'"year": {word}')
-        error = refusal(BOOKS, rowfiles.loads(line))
+        error = refusal(BOOKS, rowcheck.loads(line))
         assert error.field == "year" and f"{word} is not a number JSON allows" in str(error)
-        vector = rowfiles.loads(json.dumps(good()).replace("0.2", word))
+        vector = rowcheck.loads(json.dumps(good()).replace("0.2", word))
         error = refusal(BOOKS, vector)
         assert error.field == "v" and word in str(error) and "element 1" in str(error)
-    meta = rowfiles.loads('{"id": 1, "title": "a", "year": 1, "tags": [], "v": [1, 2, 3], "meta": {"x": [NaN]}}')
+    meta = rowcheck.loads('{"id": 1, "title": "a", "year": 1, "tags": [], "v": [1, 2, 3], "meta": {"x": [NaN]}}')
     assert refusal(BOOKS, meta).field == "meta"
 
 
