@@ -27,9 +27,17 @@ def with_profile(text: str, name: str, keys: dict[str, Any], where: str = "the c
     values = {key: _plain(value) for key, value in keys.items()}
     after = copy.deepcopy(before)
     after.setdefault("connections", {})[name] = dict(values)
-    new_body = _edited(body, where, lambda doc: _set_profile(doc, name, values, body))
-    check(new_body, after, where)
-    return bom + new_body, existing is not None
+    refusal = None
+    for inline in (False, True):  # a new profile as a [table], else inline (among dotted keys)
+        try:
+            new_body = _edited(body, where, lambda doc: _set_profile(doc, name, values, body, inline))
+            check(new_body, after, where)
+            new_body = _keep_comments_before_next(body, new_body, after, where)
+        except UsageError as exc:
+            refusal = refusal or exc
+            continue
+        return bom + new_body, existing is not None
+    raise refusal  # type: ignore[misc]
 
 
 def without_profile(text: str, name: str, where: str = "the config file") -> str | None:
@@ -42,7 +50,7 @@ def without_profile(text: str, name: str, where: str = "the config file") -> str
     del after["connections"][name]
     new_body = _edited(body, where, lambda doc: doc["connections"].__delitem__(name))
     check(new_body, after, where)
-    return bom + new_body
+    return bom + _keep_comments_before_next(body, new_body, after, where)
 
 
 def parse(body: str, where: str) -> dict[str, Any]:
@@ -103,7 +111,7 @@ def _edited(body: str, where: str, edit: Any) -> str:
                        "edit the file by hand") from None
 
 
-def _set_profile(doc: Any, name: str, values: dict[str, Any], body: str) -> None:
+def _set_profile(doc: Any, name: str, values: dict[str, Any], body: str, inline: bool) -> None:
     import tomlkit  # noqa: PLC0415
     from tomlkit.items import InlineTable  # noqa: PLC0415
 
@@ -120,9 +128,38 @@ def _set_profile(doc: Any, name: str, values: dict[str, Any], body: str) -> None
             if key not in table or table[key] != value:
                 table[key] = value  # an existing key keeps its place and its comment
         return
-    table = tomlkit.inline_table() if isinstance(connections, InlineTable) else tomlkit.table()
+    inline = inline or isinstance(connections, InlineTable)
+    table = tomlkit.inline_table() if inline else tomlkit.table()
     table.update(values)
     connections[name] = table
+
+
+def _keep_comments_before_next(body: str, new_body: str, after: dict[str, Any], where: str) -> str:
+    """tomlkit counts the comment lines above a table header as the end of the table before it, so
+    removing that table would take them along; they describe what follows, so they are put back."""
+    old_lines, new_lines = body.splitlines(keepends=True), new_body.splitlines(keepends=True)
+    same_head = 0
+    while same_head < min(len(old_lines), len(new_lines)) and old_lines[same_head] == new_lines[same_head]:
+        same_head += 1
+    same_tail = 0
+    while (same_tail < min(len(old_lines), len(new_lines)) - same_head
+           and old_lines[-1 - same_tail] == new_lines[-1 - same_tail]):
+        same_tail += 1
+    if same_tail == 0:
+        return new_body  # nothing follows the edit
+    gone = old_lines[same_head:len(old_lines) - same_tail]
+    kept: list[str] = []
+    while gone and (not gone[-1].strip() or gone[-1].lstrip().startswith("#")):
+        kept.insert(0, gone.pop())
+    if not any(line.strip() for line in kept):
+        return new_body
+    cut = len(new_lines) - same_tail
+    candidate = "".join(new_lines[:cut] + kept + new_lines[cut:])
+    try:
+        check(candidate, after, where)
+    except UsageError:
+        return new_body  # those lines were inside a multi-line string after all
+    return candidate
 
 
 def _without_empty_connections(data: dict[str, Any]) -> dict[str, Any]:
