@@ -152,7 +152,6 @@ def _check(document: dict[str, Any], config: Config) -> None:
                 config.profiles[name] = profile
 
 
-ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _NAMES_A_SECRET = ("password_env", "token_env", "password_file", "token_file")
 
 _REFUSED = {
@@ -166,7 +165,7 @@ _REFUSED = {
 def _profile(name: str, table: dict[str, Any], problems: list[str]) -> Any:
     """A Profile from a [connections.NAME] table, or None when it has a problem (each one noted)."""
     from .errors import UsageError  # noqa: PLC0415
-    from .profiles import SECRET_SOURCES, Profile  # noqa: PLC0415
+    from .profiles import ENV_NAME, SECRET_SOURCES, Profile  # noqa: PLC0415
 
     kinds = {f.name: f.type for f in fields(Profile) if f.name != "name"}
     values: dict[str, Any] = {}

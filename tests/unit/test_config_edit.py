@@ -269,3 +269,13 @@ def test_an_empty_home_counts_as_unset():
         if home and home.strip("/"):
             assert str(folder).startswith(home.rstrip("/") + "/")
     assert str(config_dir({"HOME": "/home/ann"})) == "/home/ann/.config/milvus-shell"
+
+
+def test_the_writer_is_imported_only_when_the_file_is_edited(private_home):
+    config_file = private_home / ".config" / "milvus-shell" / "config.toml"
+    config_file.parent.mkdir(parents=True)
+    config_file.write_text('[connections.prod]\naddress = "h:1"\n')
+    r = subprocess.run([sys.executable, "-X", "importtime", "-m", "milvus_shell", "-c", "profiles"],
+                       input="", capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and "prod" in r.stdout
+    assert "milvus_shell.config" in r.stderr and "tomlkit" not in r.stderr
