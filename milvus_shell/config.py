@@ -31,6 +31,11 @@ class Config:
     profiles: dict[str, Any] = field(default_factory=dict)  # name -> profiles.Profile
     problems: list[str] = field(default_factory=list)  # each in words, naming the file and key
     exists: bool = False
+    refused_profiles: list[str] = field(default_factory=list)  # in the file, left out for a problem
+
+    def names_in_file(self) -> list[str]:
+        """Every profile the file holds, usable or not (`forget` removes either)."""
+        return [*self.profiles, *self.refused_profiles]
 
     def profile(self, name: str) -> Any:
         return self.profiles.get(name)
@@ -144,12 +149,15 @@ def _check(document: dict[str, Any], config: Config) -> None:
                                    "(letters, digits, '_' and '-', starting with a letter)")
         elif not isinstance(table, dict):
             config.problems.append(f"{path}: connections.{name} must be a table ([connections.{name}])")
+            config.refused_profiles.append(name)
         else:
             problems = []
             profile = _profile(name, table, problems)
             config.problems += [f"{path}: [connections.{name}] {p}" for p in problems]
             if profile is not None:
                 config.profiles[name] = profile
+            else:
+                config.refused_profiles.append(name)
 
 
 _NAMES_A_SECRET = ("password_env", "token_env", "password_file", "token_file")

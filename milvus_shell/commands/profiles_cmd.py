@@ -50,13 +50,13 @@ def profiles(ctx: ShellContext, inv: Invocation) -> Table | Message:
 def _forget_loss(ctx: ShellContext, inv: Invocation) -> str:
     name = inv.arg("NAME")
     config = context_config(ctx)
-    if name not in config.profiles:
+    if name not in config.names_in_file():
         raise _no_profile(config, name)
     return f"remove profile {name} from {config.path}"
 
 
 def _no_profile(config: Config, name: str) -> UsageError:
-    known = ", ".join(config.profiles) or "none"
+    known = ", ".join(config.names_in_file()) or "none"
     return UsageError(f"no profile {name!r} in {config.path}", f"profiles: {known}")
 
 

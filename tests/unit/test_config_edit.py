@@ -279,3 +279,45 @@ def test_the_writer_is_imported_only_when_the_file_is_edited(private_home):
                        input="", capture_output=True, text=True, timeout=60)
     assert r.returncode == 0 and "prod" in r.stdout
     assert "milvus_shell.config" in r.stderr and "tomlkit" not in r.stderr
+
+
+def test_forget_removes_a_profile_the_start_left_out(private_home):
+    path = private_home / ".config" / "milvus-shell" / "config.toml"
+    path.parent.mkdir(parents=True)
+    path.write_text('[connections.prod]\npassword_env = "pasted secret"\n[connections.ok]\naddress = "h:1"\n')
+    r = run_shell("-c", "forget prod --yes")
+    assert r.returncode == 0 and "removed profile prod" in r.stderr + r.stdout
+    assert "pasted secret" not in r.stderr + r.stdout
+    assert profiles_of(path.read_text()) == {"ok": {"address": "h:1"}}
+    r = run_shell("-c", "forget nope --yes")
+    assert r.returncode == 1 and "no profile 'nope'" in r.stderr and "profiles: ok" in r.stderr
+
+
+def test_an_edit_waits_for_the_lock_then_gives_up_in_words(tmp_path, monkeypatch):
+    import fcntl
+
+    from milvus_shell import config_file
+
+    path = tmp_path / "config.toml"
+    path.write_text("# mine\n")
+    monkeypatch.setattr(config_file, "LOCK_WAIT_SECONDS", 0.3)
+    holder = os.open(tmp_path / "config.toml.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(holder, fcntl.LOCK_EX)
+        with pytest.raises(UsageError, match="being edited by another process"):
+            save_profile(path, "prod", NEW)
+    finally:
+        os.close(holder)
+    assert path.read_text() == "# mine\n"
+    save_profile(path, "prod", NEW)
+    assert profiles_of(path.read_text())["prod"]["user"] == "ann"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another user")
+def test_another_users_file_is_refused(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text("# theirs\n")
+    os.chown(path, 54321, 54321)
+    with pytest.raises(UsageError, match="belongs to another user"):
+        save_profile(path, "prod", NEW)
+    assert path.read_text() == "# theirs\n"
