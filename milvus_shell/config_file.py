@@ -60,6 +60,9 @@ def forget_profile(path: Path, name: str) -> bool:
 
 def _edit(path: Path, edit: Callable[[str], str | None], create: bool = True) -> bool:
     """Under the lock: read, edit, write and check, rename. True when the file was created."""
+    _, mode, _ = read_own(path)  # a file that must not change is refused before anything is created
+    if mode is None and not create:
+        return False
     try:
         private_dir(path.parent)
     except OSError as exc:

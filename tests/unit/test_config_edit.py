@@ -154,7 +154,7 @@ def test_links_and_files_of_other_kinds_are_refused(tmp_path):
     path.unlink()
     path.write_text("")
     lock = tmp_path / "config.toml.lock"
-    lock.unlink()  # made by the refused attempts: a lock beside the file, never through a link
+    assert not lock.exists()  # a refused file gets no lock file either
     lock.symlink_to(tmp_path / "planted")
     with pytest.raises(UsageError, match="symbolic link"):
         save_profile(path, "prod", NEW)
@@ -321,3 +321,9 @@ def test_another_users_file_is_refused(tmp_path):
     with pytest.raises(UsageError, match="belongs to another user"):
         save_profile(path, "prod", NEW)
     assert path.read_text() == "# theirs\n"
+
+
+def test_forget_without_a_file_creates_nothing(tmp_path):
+    path = tmp_path / "milvus-shell" / "config.toml"
+    assert forget_profile(path, "prod") is False
+    assert not path.parent.exists()
