@@ -31,6 +31,11 @@ class Config:
     profiles: dict[str, Any] = field(default_factory=dict)  # name -> profiles.Profile
     problems: list[str] = field(default_factory=list)  # each in words, naming the file and key
     exists: bool = False
+    refused_profiles: list[str] = field(default_factory=list)  # in the file, left out for a problem
+
+    def names_in_file(self) -> list[str]:
+        """Every profile the file holds, usable or not (`forget` removes either)."""
+        return [*self.profiles, *self.refused_profiles]
 
     def profile(self, name: str) -> Any:
         return self.profiles.get(name)
@@ -52,12 +57,11 @@ def load_config(path: Path) -> Config:
     """Read and check the config file at ``path``; never raises for what the file holds."""
     config = Config(path)
     try:
-        with open(path, "rb") as f:  # a FIFO or device is refused below before it is read
-            if not os.path.isfile(path):
-                config.problems.append(f"{path}: not a regular file; using the defaults")
-                return config
-            data = f.read(MAX_CONFIG_BYTES + 1)
+        data = _read_regular(path)
     except FileNotFoundError:
+        return config
+    except NotRegular as exc:
+        config.problems.append(f"{path}: {exc}; using the defaults")
         return config
     except OSError as exc:
         config.problems.append(f"cannot read {path}: {(exc.strerror or str(exc)).lower()}; using the defaults")
@@ -69,18 +73,46 @@ def load_config(path: Path) -> Config:
     import tomllib  # noqa: PLC0415 - only when there is a file
 
     try:
-        document = tomllib.loads(data.decode("utf-8"))
+        document = tomllib.loads(data.decode("utf-8").removeprefix("\ufeff"))  # a BOM is allowed
     except UnicodeDecodeError as exc:
         config.problems.append(f"{path}: not UTF-8 (byte {exc.start + 1}); using the defaults")
         return config
     except tomllib.TOMLDecodeError as exc:
-        config.problems.append(f"{path}: {_where_and_what(str(exc))}; using the defaults")
+        config.problems.append(f"{path}: {where_and_what(str(exc))}; using the defaults")
         return config
     _check(document, config)
     return config
 
 
-def _where_and_what(message: str) -> str:
+class NotRegular(OSError):
+    """The config path names a FIFO, a device, a folder...: it is never read."""
+
+
+def _read_regular(path: Path) -> bytes:
+    """The file's first MAX_CONFIG_BYTES + 1 bytes. Only a regular file is read: the path is checked
+    first (a FIFO is never opened, so the start cannot hang on one), then the descriptor (opened
+    without blocking) is checked again. A symbolic link is followed for reading."""
+    import stat  # noqa: PLC0415
+
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise NotRegular("not a regular file")
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotRegular("not a regular file")
+        chunks, size = [], 0
+        while size <= MAX_CONFIG_BYTES:
+            chunk = os.read(fd, MAX_CONFIG_BYTES + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def where_and_what(message: str) -> str:
     """tomllib's "Expected '=' ... (at line 3, column 9)" as "line 3, column 9: expected '=' ..."."""
     match = _AT.search(message)
     what = message[: match.start()] if match else message
@@ -117,13 +149,18 @@ def _check(document: dict[str, Any], config: Config) -> None:
                                    "(letters, digits, '_' and '-', starting with a letter)")
         elif not isinstance(table, dict):
             config.problems.append(f"{path}: connections.{name} must be a table ([connections.{name}])")
+            config.refused_profiles.append(name)
         else:
             problems = []
             profile = _profile(name, table, problems)
             config.problems += [f"{path}: [connections.{name}] {p}" for p in problems]
             if profile is not None:
                 config.profiles[name] = profile
+            else:
+                config.refused_profiles.append(name)
 
+
+_NAMES_A_SECRET = ("password_env", "token_env", "password_file", "token_file")
 
 _REFUSED = {
     "password": "a password is never read from the config file: use password_env = \"VARIABLE\" or "
@@ -136,7 +173,7 @@ _REFUSED = {
 def _profile(name: str, table: dict[str, Any], problems: list[str]) -> Any:
     """A Profile from a [connections.NAME] table, or None when it has a problem (each one noted)."""
     from .errors import UsageError  # noqa: PLC0415
-    from .profiles import SECRET_SOURCES, Profile  # noqa: PLC0415
+    from .profiles import ENV_NAME, SECRET_SOURCES, Profile  # noqa: PLC0415
 
     kinds = {f.name: f.type for f in fields(Profile) if f.name != "name"}
     values: dict[str, Any] = {}
@@ -153,7 +190,11 @@ def _profile(name: str, table: dict[str, Any], problems: list[str]) -> Any:
                                            or value <= 0):
             problems.append(f"{key} must be a positive number of seconds, not {value!r}")
         elif kind == "str" and (not isinstance(value, str) or not value.strip()):
-            problems.append(f"{key} must be a non-empty string, not {value!r}")
+            shown = "" if key in _NAMES_A_SECRET else f", not {value!r}"  # it may be a pasted secret
+            problems.append(f"{key} must be a non-empty string{shown}")
+        elif key.endswith("_env") and not ENV_NAME.match(value):
+            problems.append(f"{key} is not a valid environment variable name (letters, digits and '_', not "
+                            "starting with a digit): give the variable's name, never the secret itself")
         else:
             values[key] = float(value) if kind.startswith("float") else value
     sources = [k for k in SECRET_SOURCES if values.get(k)]

@@ -10,11 +10,31 @@ from typing import Mapping
 APP = "milvus-shell"
 
 
+# Where the shell's files go when no home folder can be found: every attempt to create or read
+# there fails with "not a directory", said in words, and nothing is written at the root.
+NO_HOME = Path(os.devnull)
+
+
+def home_dir(env: Mapping[str, str] = os.environ) -> Path:
+    """$HOME when it is an absolute path; an empty or relative HOME counts as unset (as root, HOME=""
+    must not put files under /.config): then the user's home from the password database."""
+    value = env.get("HOME", "")
+    if value and os.path.isabs(value) and value.strip("/"):
+        return Path(value)
+    import pwd  # noqa: PLC0415
+
+    try:
+        home = pwd.getpwuid(os.geteuid()).pw_dir
+    except KeyError:
+        return NO_HOME
+    return Path(home) if home and os.path.isabs(home) and home.strip("/") else NO_HOME
+
+
 def _base(env: Mapping[str, str], var: str, fallback: str) -> Path:
     value = env.get(var, "")
     if value and os.path.isabs(value):
         return Path(value) / APP
-    return Path(env.get("HOME") or os.path.expanduser("~")) / fallback / APP
+    return home_dir(env) / fallback / APP
 
 
 def data_dir(env: Mapping[str, str] = os.environ) -> Path:

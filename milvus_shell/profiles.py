@@ -8,6 +8,7 @@ owner alone (password_file, token_file), or the no-echo prompt (password_prompt 
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass, fields
 from typing import Callable, Mapping
@@ -17,6 +18,7 @@ from .connection import ConnectionSettings
 from .errors import UsageError
 
 MAX_SECRET_BYTES = 64 * 1024
+ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")  # what password_env / token_env may hold
 SECRET_SOURCES = ("password_env", "password_file", "token_env", "token_file", "password_prompt")
 
 
@@ -95,6 +97,9 @@ def with_secret(settings: ConnectionSettings, profile: Profile, environ: Mapping
         if not secret:
             raise UsageError("no password given; nothing changed")
     elif key.endswith("_env"):
+        if not ENV_NAME.match(where):  # never echoed: it may be the secret itself, pasted
+            raise UsageError(f"profile {profile.name}: {key} is not a valid environment variable name",
+                             "give the variable's name (letters, digits and '_'), never the secret itself")
         secret = environ.get(where, "")
         if not secret:
             state = "is empty" if where in environ else "is not set"
@@ -134,7 +139,7 @@ def read_secret_file(path: str, what: str) -> str:
     if len(data) > MAX_SECRET_BYTES:
         raise UsageError(f"{what} is larger than {MAX_SECRET_BYTES // 1024} KB: not a secret file")
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8").removeprefix("\ufeff")  # a BOM is not part of the secret
     except UnicodeDecodeError:
         raise UsageError(f"{what} is not UTF-8 text") from None
     secret = text.splitlines()[0].strip() if text.strip() else ""

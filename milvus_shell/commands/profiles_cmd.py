@@ -10,7 +10,7 @@ from .spec import FORMAT_OPTION, Command, Effect, Invocation, Kind, Option, Posi
 
 
 def save(ctx: ShellContext, inv: Invocation) -> Message:
-    from ..config_file import read_own, with_profile, write_own  # noqa: PLC0415
+    from ..config_file import save_profile  # noqa: PLC0415
     from ..profiles import profile_from_settings  # noqa: PLC0415
 
     alias = inv.arg("ALIAS")
@@ -20,12 +20,10 @@ def save(ctx: ShellContext, inv: Invocation) -> Message:
     name = inv.opt("as") or alias
     profile, left_out = profile_from_settings(name, settings)
     path = context_config(ctx).path
-    text, mode = read_own(path)
-    new_text, existed = with_profile(text, name, profile.keys())
-    write_own(path, new_text, mode)
+    existed, created = save_profile(path, name, profile.keys())
     ctx.config = load_config(path)
     said = f"{'updated' if existed else 'saved'} profile {name} in {path}"
-    if mode is None:
+    if created:
         said += " (a new file, mode 0600)"
     said += f"; connect {name} uses it"
     return Message(said + (f"\nnote: {left_out}" if left_out else ""))
@@ -52,26 +50,23 @@ def profiles(ctx: ShellContext, inv: Invocation) -> Table | Message:
 def _forget_loss(ctx: ShellContext, inv: Invocation) -> str:
     name = inv.arg("NAME")
     config = context_config(ctx)
-    if name not in config.profiles:
+    if name not in config.names_in_file():
         raise _no_profile(config, name)
     return f"remove profile {name} from {config.path}"
 
 
 def _no_profile(config: Config, name: str) -> UsageError:
-    known = ", ".join(config.profiles) or "none"
+    known = ", ".join(config.names_in_file()) or "none"
     return UsageError(f"no profile {name!r} in {config.path}", f"profiles: {known}")
 
 
 def forget(ctx: ShellContext, inv: Invocation) -> Message:
-    from ..config_file import read_own, without_profile, write_own  # noqa: PLC0415
+    from ..config_file import forget_profile  # noqa: PLC0415
 
     name = inv.arg("NAME")
     config = context_config(ctx)
-    text, mode = read_own(config.path)
-    new_text = without_profile(text, name) if mode is not None else None
-    if new_text is None:
+    if not forget_profile(config.path, name):
         raise _no_profile(config, name)
-    write_own(config.path, new_text, mode)
     ctx.config = load_config(config.path)
     return Message(f"removed profile {name} from {config.path}; connected aliases stay connected")
 
@@ -87,7 +82,9 @@ COMMANDS = (
         examples=("save prod", "save default --as staging"),
         details=(
             "Adds or updates [connections.NAME] in the config file ($XDG_CONFIG_HOME/milvus-shell/"
-            "config.toml, or --config), keeping its comments, order and other entries. A password or "
+            "config.toml, or --config), keeping its comments, order and other entries; the edit is made under "
+            "a lock, checked, and renamed into place, and a file that cannot be edited safely (not valid "
+            "TOML, [[connections]]) is left as it is, with the reason. A password or "
             "token is never written: one that came from a profile's password_env/password_file/"
             "token_env/token_file keeps that source; one typed by hand is left out, and save says how "
             "to add a password_env. A file the shell creates has mode 0600 in a 0700 folder; a "
@@ -108,7 +105,8 @@ COMMANDS = (
         handler=forget,
         positionals=(Positional("NAME", Kind.PROFILE, "a profile's name", required=True),),
         examples=("forget staging", "forget staging --yes"),
-        details="Only the [connections.NAME] table is removed; the rest of the file stays as it is.",
+        details=("Only the [connections.NAME] table (with any [connections.NAME.*] under it) is removed, under "
+                 "the same lock and checks as save; the rest of the file stays as it is."),
         destroys=_forget_loss,
     ),
 )
