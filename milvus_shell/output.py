@@ -19,7 +19,7 @@ from dataclasses import replace
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence, TextIO
 
 from .errors import OutputError, ShellError, output_error
-from .results import ABSENT, Document, Exit, Float32, Group, Message, Result, StreamTable, Table
+from .results import ABSENT, Document, Exit, Float32, Group, Message, Picture, Result, StreamTable, Table
 from .styles import ACTIVE_ALIAS_SGR
 
 YELLOW = "\x1b[33m"
@@ -199,6 +199,11 @@ class Renderer:
             return
         if isinstance(result, Document):
             self._write_all([format_document(result, fmt, self.width)])
+            return
+        if isinstance(result, Picture):  # plot: notes on err, the picture (fitted to the screen) on out
+            for note in () if self.quiet else result.notes:
+                self._note(visible(note) + "\n")
+            self._write_all([result.draw(self.width, max(12, self.height - 3 - len(result.notes)), self.color)])
             return
         self._write_all([format_table(result, fmt, self.width, self.color)])
 
