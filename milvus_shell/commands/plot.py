@@ -19,12 +19,14 @@ MAX_HITS = 100
 MAX_CATEGORIES = 8  # --color: the most common values get their own color, the rest are "other"
 LABEL_EVERY_POINT_UP_TO = 30  # --label: every point is labelled when there are this few, else only hits
 LABEL_WIDTH = 20  # characters of a label shown
+SIZE_BOUNDS = ((40, 1000), (10, 500))  # --size: columns, rows
+MAX_NUMBERS = 4_000_000  # rows x dimensions fetched at most (~130 MB as Python floats)
 
 
 def plot(ctx: ShellContext, inv: Invocation) -> Result:
     from .. import plotting  # noqa: PLC0415 - numpy and the drawing libraries: only when plotting
 
-    png = inv.opt("png")
+    png, size = inv.opt("png"), _size(inv.opt("size"))
     plotting.require("png" if png else "plot", "plot --png" if png else "plot")
     name = inv.arg("COLLECTION")
     session = ctx.session()
@@ -32,8 +34,7 @@ def plot(ctx: ShellContext, inv: Invocation) -> Result:
     field = _plotted_field(info, inv.opt("field"))
     label, paint = _named_field(info, inv.opt("label")), _named_field(info, inv.opt("color"))
     expr = inv.opt("filter") or ""
-    limit = inv.opt("limit") or DEFAULT_PLOT_ROWS
-    k = inv.opt("k") or DEFAULT_HITS
+    limit = _row_limit(inv.opt("limit"), field)
     query = _query(ctx, inv, info, field)
 
     pk = info.primary.name
@@ -45,12 +46,7 @@ def plot(ctx: ShellContext, inv: Invocation) -> Result:
         if total > limit:
             notes.append(f"drawing {limit:,} of {total:,} rows (the first the server returned; --limit N draws "
                          "more or fewer)")
-    hits: list[dict[str, Any]] = []
-    if query is not None:
-        like = inv.opt("like")
-        found = session.search(name, [query], field.name, k + (1 if like is not None else 0), expr, wanted, {})
-        hits = [h for h in found[0] if like is None or str(h["id"]) != str(like)][:k]
-        hits = [{**h["entity"], pk: h["id"]} for h in hits]
+    hits = _hits(ctx, inv, info, field, query, wanted) if query is not None else []
     if not rows and query is None:
         return Message(f"no rows to plot in {name}" + (" matching the filter" if expr else ""))
 
@@ -75,7 +71,52 @@ def plot(ctx: ShellContext, inv: Invocation) -> Result:
     if png:
         path = plotting.write_new_file(png, plotting.png_bytes(scene))
         return Message("\n".join(notes + [f"wrote {path}: {scene.title}"]))
-    return Picture(lambda width, height, color: plotting.draw_text(scene, width, height, color), tuple(notes))
+    return Picture(lambda width, height, color: plotting.draw_text(scene, *(size or (width, height)), color),
+                   tuple(notes))
+
+
+def _row_limit(asked: int | None, field: FieldInfo) -> int:
+    """--limit (default DEFAULT_PLOT_ROWS), refused when the rows' numbers would not fit MAX_NUMBERS."""
+    limit = asked or DEFAULT_PLOT_ROWS
+    most = max(1, MAX_NUMBERS // (field.dim or 1))
+    if limit > most:
+        if asked is None:
+            return most
+        raise UsageError(f"--limit {limit} rows of {field.dim} numbers is more than plot draws at once",
+                         f"at most {most} rows of {field.name!r}")
+    return limit
+
+
+def _hits(ctx: ShellContext, inv: Invocation, info: CollectionInfo, field: FieldInfo, query: list[float],
+          wanted: list[str]) -> list[dict[str, Any]]:
+    """The query's k nearest rows (without the query row itself, for --like), each with its vector."""
+    session, pk, like = ctx.session(), info.primary.name, inv.opt("like")
+    k = inv.opt("k") or DEFAULT_HITS
+    found = session.search(info.name, [query], field.name, k + (1 if like is not None else 0),
+                           inv.opt("filter") or "", wanted, {})
+    hits = [{**h["entity"], pk: h["id"]} for h in found[0] if like is None or str(h["id"]) != str(like)][:k]
+    missing = [h[pk] for h in hits if field.name not in h]
+    if missing:  # a server that leaves vectors out of search results: fetched by primary key
+        vectors = {r[pk]: r[field.name] for r in session.get(info.name, missing, [pk, field.name])}
+        for hit in hits:
+            hit.setdefault(field.name, vectors.get(hit[pk]))
+        hits = [h for h in hits if h[field.name] is not None]  # deleted since the search: left out
+    return hits
+
+
+def _size(text: str | None) -> tuple[int, int] | None:
+    """--size COLUMNSxROWS, each within SIZE_BOUNDS."""
+    if text is None:
+        return None
+    columns, x, rows = text.lower().partition("x")
+    if not (x and columns.isascii() and columns.isdigit() and rows.isascii() and rows.isdigit()):
+        raise UsageError(f"--size is COLUMNSxROWS, e.g. 80x24, not {text!r}")
+    size = int(columns), int(rows)
+    for value, (low, high), what in zip(size, SIZE_BOUNDS, ("columns", "rows")):
+        if not low <= value <= high:
+            raise UsageError(f"--size: {value} {what} is too {'few' if value < low else 'many'} "
+                             f"(from {low} to {high})")
+    return size
 
 
 def _plotted_field(info: CollectionInfo, name: str | None) -> FieldInfo:
@@ -180,9 +221,11 @@ COMMANDS = (
                    "FIELD"),
             Option("--color", "one color (or character) per value of this field, with a legend", Kind.FIELD,
                    "FIELD"),
-            Option("--limit", f"rows drawn (default {DEFAULT_PLOT_ROWS:,}, at most {MAX_QUERY_WINDOW})",
+            Option("--limit", f"rows drawn (default {DEFAULT_PLOT_ROWS}, at most {MAX_QUERY_WINDOW})",
                    Kind.INTEGER, "N", bounds=(1, MAX_QUERY_WINDOW)),
             Option("--field", "vector field to draw (needed when there are several)", Kind.FIELD, "NAME"),
+            Option("--size", "the picture's size in characters (default: the terminal's)", Kind.WORD,
+                   "COLUMNSxROWS"),
             Option("--png", "write the picture to this new PNG file instead of the terminal", Kind.PATH, "FILE"),
         ),
         examples=(

@@ -195,3 +195,31 @@ def test_refusals_in_words(sh, foods, client):
 def test_an_empty_collection_says_so(sh, client):
     make(client, "plot_empty", 2, [])
     assert sh.ok("plot plot_empty") == "no rows to plot in plot_empty\n"
+
+
+def test_label_color_and_field_complete_from_the_collections_fields(lite_server, foods):
+    from prompt_toolkit.completion import CompleteEvent
+    from prompt_toolkit.document import Document
+
+    from harness import Harness
+    from milvus_shell.completion import ShellCompleter, default_sources
+
+    harness = Harness(timeout=10)
+    try:
+        harness.ctx.settings.interactive = True  # the name cache is for completion: scripts leave it empty
+        harness.ok(connect_line(lite_server))
+        cache = harness.ctx.metadata
+        cache.wait(20)
+        sources = default_sources(harness.registry, harness.ctx.table)
+        sources.update(cache.completion_sources())
+        completer = ShellCompleter(harness.ctx.table, sources)
+
+        def offered(text: str) -> list[str]:
+            return [c.text for c in completer.get_completions(Document(text), CompleteEvent(completion_requested=True))]
+
+        assert "name" in offered("plot plot_foods --label na")
+        assert "vector" in offered("plot plot_foods --field vec")
+        assert "plot_foods" in offered("plot plot_fo")
+        assert "--color" in offered("plot plot_foods --co")
+    finally:
+        harness.close()

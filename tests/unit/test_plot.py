@@ -157,3 +157,53 @@ def test_an_existing_file_or_a_link_is_refused_and_left_alone(tmp_path):
 def test_png_bytes_are_a_png():
     data = plotting.png_bytes(SCENE)
     assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 1000
+
+
+# -- hits from a server that leaves vectors out of search results ---------------------------------
+
+def test_hits_without_vectors_are_completed_by_primary_key():
+    from types import SimpleNamespace
+
+    from milvus_shell.catalog import CollectionInfo, FieldInfo
+    from milvus_shell.commands.plot import _hits
+
+    info = CollectionInfo("c", (FieldInfo("id", "Int64", "INT64", primary=True),
+                                FieldInfo("v", "FloatVector(dim 2)", "FLOAT_VECTOR", dim=2)))
+    calls = []
+
+    class Server:  # answers as a server would that sends no vectors with hits
+        def search(self, *args):
+            calls.append(("search", args))
+            return [[{"id": i, "distance": d, "entity": {}} for i, d in ((4, 0.0), (2, 0.1), (9, 0.2), (5, 0.3))]]
+
+        def get(self, collection, ids, fields):
+            calls.append(("get", (collection, list(ids), list(fields))))
+            return [{"id": 2, "v": [0.2, 0.2]}, {"id": 9, "v": [0.9, 0.9]}]  # 5 was deleted meanwhile
+
+    ctx = SimpleNamespace(session=lambda: Server())
+    inv = SimpleNamespace(opt=lambda key, default=None: {"like": "4", "k": 3}.get(key, default))
+    hits = _hits(ctx, inv, info, info.field("v"), [0.4, 0.4], ["id", "v"])
+    assert hits == [{"id": 2, "v": [0.2, 0.2]}, {"id": 9, "v": [0.9, 0.9]}]  # the like row itself left out
+    assert calls[0][1][3] == 4  # k + 1: the query row comes back first and is dropped
+    assert calls[1] == ("get", ("c", [2, 9, 5], ["id", "v"]))
+
+
+def test_size_and_limit_are_checked_in_words(capsys):
+    from milvus_shell.catalog import FieldInfo
+    from milvus_shell.commands.plot import MAX_NUMBERS, _row_limit
+
+    for typed, said in (("3", "--size is COLUMNSxROWS, e.g. 80x24, not '3'"),
+                        ("80x", "--size is COLUMNSxROWS, e.g. 80x24, not '80x'"),
+                        ("８0x24", "--size is COLUMNSxROWS, e.g. 80x24, not '８0x24'"),
+                        ("20x24", "--size: 20 columns is too few (from 40 to 1000)"),
+                        ("80x900", "--size: 900 rows is too many (from 10 to 500)")):
+        assert main(["-c", f"plot books --size {typed}"]) == 1
+        assert capsys.readouterr().err == f"error: {said}\n"
+    wide = FieldInfo("v", "FloatVector(dim 4096)", "FLOAT_VECTOR", dim=4096)
+    most = MAX_NUMBERS // 4096
+    assert _row_limit(None, wide) == most  # the default shrinks to fit
+    assert _row_limit(most, wide) == most
+    with pytest.raises(UsageError) as caught:
+        _row_limit(most + 1, wide)
+    assert str(caught.value) == (f"--limit {most + 1} rows of 4096 numbers is more than plot draws at once\n"
+                                 f"  hint: at most {most} rows of 'v'")
