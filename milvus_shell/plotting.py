@@ -146,7 +146,10 @@ def draw_text(scene: Scene, width: int, height: int, color: bool) -> str:
         y_range = _limits([y for part in _parts(scene) for _, y in part.xy])
         figure.ruler("x").lim(*x_range)
         figure.ruler("y").lim(*y_range)
-        # Labels first, so that the markers drawn after them stay visible where a label runs over one.
+        for i, group in enumerate(scene.groups):
+            paint = CATEGORY_COLORS[i % len(CATEGORY_COLORS)]
+            add(group, "braille" if color else PLAIN_MARKERS[i % len(PLAIN_MARKERS)], paint)
+        # The rows, then the labels (readable over the rows' dots), then the hits and the query on top.
         # A label starts a cell right of its point, or ends a cell left of it when it would not fit.
         cell = (x_range[1] - x_range[0]) / max(10, width - 8)
         for part in _parts(scene):
@@ -158,9 +161,6 @@ def draw_text(scene: Scene, width: int, height: int, color: bool) -> str:
                     figure.draw(figure.text(x + cell, y, text(" " + label, paint)))
                 else:
                     figure.draw(figure.text(x - cell, y, text(label + " ", paint), alignment="right"))
-        for i, group in enumerate(scene.groups):
-            paint = CATEGORY_COLORS[i % len(CATEGORY_COLORS)]
-            add(group, "braille" if color else PLAIN_MARKERS[i % len(PLAIN_MARKERS)], paint)
         if scene.hits is not None:
             add(scene.hits, HIT_MARKER, HIT_COLOR)
         if scene.query is not None:
