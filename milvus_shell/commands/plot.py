@@ -200,8 +200,8 @@ def _text(value: Any) -> str:
         return "(none)"
     if value is None:
         return "null"
-    words = visible(str(value))
-    return words if len(words) <= LABEL_WIDTH else words[:LABEL_WIDTH - 1] + "…"
+    words = f"{value:.4g}" if isinstance(value, float) else visible(str(value))
+    return words if len(words) <= LABEL_WIDTH else words[:LABEL_WIDTH - 3].rstrip() + "..."
 
 
 COMMANDS = (

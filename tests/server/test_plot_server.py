@@ -223,3 +223,18 @@ def test_label_color_and_field_complete_from_the_collections_fields(lite_server,
         assert "--color" in offered("plot plot_foods --co")
     finally:
         harness.close()
+
+
+def test_labels_from_the_server_cannot_drive_the_terminal(sh, client):
+    rows = [{"id": 1, "name": "evil\x1b[2J", "category": "a\x07b", "vector": [0.1, 0.2]},
+            {"id": 2, "name": "a very long name that goes on", "category": "x", "vector": [0.9, 0.8]},
+            {"id": 3, "name": "price", "category": "x", "vector": [0.5, 0.5], "price": 0.30000001192092896}]
+    make(client, "plot_escapes", 2, rows)
+    ok, out, err = sh.run("plot plot_escapes --vector '[0.1, 0.2]' --k 3 --label name --color category")
+    assert ok, err
+    assert "\x1b" not in out and "\x07" not in out
+    assert r"1 evil\x1b[2J" in out and r"a\x07b" in out
+    assert "a very long name..." in out and "goes on" not in out
+    ok, out, err = sh.run("plot plot_escapes --label price")
+    assert ok, err
+    assert " 0.3" in out and "0.3000" not in out and " (none)" in out
