@@ -224,7 +224,7 @@ COMMANDS = (
             Option("--limit", f"rows drawn (default {DEFAULT_PLOT_ROWS}, at most {MAX_QUERY_WINDOW})",
                    Kind.INTEGER, "N", bounds=(1, MAX_QUERY_WINDOW)),
             Option("--field", "vector field to draw (needed when there are several)", Kind.FIELD, "NAME"),
-            Option("--size", "the picture's size in characters (default: the terminal's)", Kind.WORD,
+            Option("--size", "the terminal picture's size in characters (default: the terminal's)", Kind.WORD,
                    "COLUMNSxROWS"),
             Option("--png", "write the picture to this new PNG file instead of the terminal", Kind.PATH, "FILE"),
         ),

@@ -151,7 +151,8 @@ def test_a_sample_says_how_many_rows_it_drew(sh, foods):
 
 
 def test_a_filter_narrows_rows_and_hits(sh, foods):
-    ok, out, err = sh.run("plot plot_foods --vector '[0.85, 0.25]' --k 2 --label name --filter 'category == \"vegetable\"'")
+    ok, out, err = sh.run("plot plot_foods --vector '[0.85, 0.25]' --k 2 --label name "
+                          "--filter 'category == \"vegetable\"'")
     assert ok, err
     vegetables = [r for r in foods if r["category"] == "vegetable"]
     inside = "\n".join(frame_rows(out))

@@ -207,3 +207,18 @@ def test_size_and_limit_are_checked_in_words(capsys):
         _row_limit(most + 1, wide)
     assert str(caught.value) == (f"--limit {most + 1} rows of 4096 numbers is more than plot draws at once\n"
                                  f"  hint: at most {most} rows of 'v'")
+
+
+def test_color_groups_keep_the_most_common_values_and_gather_the_rest():
+    from milvus_shell.commands.plot import MAX_CATEGORIES, _groups
+
+    values = ["a"] * 5 + ["b"] * 4 + [f"v{i}" for i in range(10)] + [None]
+    rows = [{"id": i, "kind": v} for i, v in enumerate(values)] + [{"id": 99}]  # 99: no such key (dynamic)
+    xy = [(float(i), 0.0) for i in range(len(rows))]
+    groups = _groups(rows, xy, "kind", [""] * len(rows))
+    assert len(groups) == MAX_CATEGORIES
+    names = [g.name for g in groups]
+    assert names[:2] == ["a", "b"] and names[-1].endswith("other values")
+    assert sum(len(g.xy) for g in groups) == len(rows)  # every row is drawn once
+    assert [g.xy for g in groups if g.name == "a"] == [[(float(i), 0.0) for i in range(5)]]
+    assert _groups(rows, xy, None, [""] * len(rows))[0].name == "rows"
