@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence, TextIO
 from .errors import OutputError, ShellError, output_error
 from .formats import RESET, format_document, format_table, stream_chunks
 from .pager import DEFAULT_PAGER, discard_typed_ahead, page
-from .results import Document, Exit, Group, Message, Result, StreamTable
+from .results import Document, Exit, Group, Message, Picture, Result, StreamTable
 from .screen_text import visible
 
 YELLOW = "\x1b[33m"
@@ -75,6 +75,11 @@ class Renderer:
             return
         if isinstance(result, Document):
             self._write_all([format_document(result, fmt, self.width)])
+            return
+        if isinstance(result, Picture):  # plot: notes on err, the picture (fitted to the screen) on out
+            for note in () if self.quiet else result.notes:
+                self._note(visible(note) + "\n")
+            self._write_all([result.draw(self.width, max(12, self.height - 3 - len(result.notes)), self.color)])
             return
         self._write_all([format_table(result, fmt, self.width, self.color)])
 

@@ -82,6 +82,16 @@ class Document:
 
 
 @dataclass(frozen=True)
+class Picture:
+    """A drawing (``plot``): ``draw(width, height, color)`` gives its text, made when it is shown so it
+    fits the terminal and its colors; it is the data (stdout). ``notes`` (how many rows, how much of
+    the variance a projection kept) are status, said before it (stderr)."""
+
+    draw: Callable[[int, int, bool], str]
+    notes: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
 class Exit:
     """Ask the shell to end, after closing every connection."""
 
@@ -95,4 +105,4 @@ class Group:
     parts: Sequence["Result"] = field(default_factory=tuple)
 
 
-Result = Union[Message, Table, StreamTable, Document, Exit, Group, None]
+Result = Union[Message, Table, StreamTable, Document, Picture, Exit, Group, None]

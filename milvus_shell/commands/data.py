@@ -86,13 +86,13 @@ def _partitions(inv: Invocation) -> list[str] | None:
 def get(ctx: ShellContext, inv: Invocation) -> Table:
     name = inv.arg("COLLECTION")
     session, info = _describe(ctx, name)
-    ids = [_pk_value(info.primary, text) for text in inv.arg("ID")]
+    ids = [pk_value(info.primary, text) for text in inv.arg("ID")]
     fields = _field_list(inv, info)
     rows = session.get(name, one_of(info.primary.name, ids), fields)
     return as_table(info, rows, fields)
 
 
-def _pk_value(pk: FieldInfo, text: str) -> Any:
+def pk_value(pk: FieldInfo, text: str) -> Any:
     if pk.is_integer:
         try:
             return int(text)
@@ -104,8 +104,8 @@ def _pk_value(pk: FieldInfo, text: str) -> Any:
 def search(ctx: ShellContext, inv: Invocation) -> Table:
     name = inv.arg("COLLECTION")
     session, info = _describe(ctx, name)
-    field = _vector_field(info, inv.opt("field"))
-    vectors = _query_vectors(ctx, session, inv, info, field)
+    field = vector_field(info, inv.opt("field"))
+    vectors = query_vectors(ctx, session, inv, info, field)
     limit = _limit(inv, DEFAULT_SEARCH_LIMIT)
     fields = _field_list(inv, info)
     if fields is None:  # every scalar field; vectors only when asked for
@@ -118,7 +118,7 @@ def search(ctx: ShellContext, inv: Invocation) -> Table:
     return hits_table(info, results, fields)
 
 
-def _vector_field(info: CollectionInfo, name: str | None) -> FieldInfo:
+def vector_field(info: CollectionInfo, name: str | None) -> FieldInfo:
     vectors = info.vector_fields
     if name:
         field = info.field(name)
@@ -138,7 +138,7 @@ def _vector_field(info: CollectionInfo, name: str | None) -> FieldInfo:
     return vectors[0]
 
 
-def _query_vectors(ctx: ShellContext, session: ServerSession, inv: Invocation, info: CollectionInfo,
+def query_vectors(ctx: ShellContext, session: ServerSession, inv: Invocation, info: CollectionInfo,
                    field: FieldInfo) -> list[Any]:
     """--vector JSON (one vector or a list of them), or --like ID (that row's own vector)."""
     value, like = inv.opt("vector"), inv.opt("like")
@@ -146,7 +146,7 @@ def _query_vectors(ctx: ShellContext, session: ServerSession, inv: Invocation, i
         raise UsageError("search needs either --vector JSON or --like ID",
                          "e.g. search books --vector '[0.1, 0.2, 0.3, 0.4]'")
     if like is not None:
-        rows = session.get(info.name, one_of(info.primary.name, [_pk_value(info.primary, like)]), [field.name])
+        rows = session.get(info.name, one_of(info.primary.name, [pk_value(info.primary, like)]), [field.name])
         if not rows:
             raise UsageError(f"no row with {info.primary.name} {like} in {info.name!r}")
         return [rows[0][field.name]]
