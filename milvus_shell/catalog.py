@@ -28,6 +28,9 @@ class FieldInfo:
     max_length: int | None = None  # VarChar, and the elements of an Array of VarChar
     element_kind: str = ""  # Array: its elements' type (INT64, VARCHAR, ...)
     max_capacity: int | None = None  # Array: at most this many elements
+    enable_analyzer: bool = False  # VarChar: its text is split into words (a BM25 function's input)
+    analyzer_params: Mapping[str, Any] | None = None  # how: {"tokenizer": "standard", ...}; None: the default
+    enable_match: bool = False  # VarChar: TEXT_MATCH filters may use it
 
     @property
     def is_vector(self) -> bool:
@@ -54,6 +57,10 @@ class FieldInfo:
             words.append(f"default {self.default!r}")
         if self.function_output:
             words.append("function output")
+        if self.enable_analyzer:
+            words.append("analyzer")
+        if self.enable_match:
+            words.append("text match")
         return ", ".join(words)
 
 
@@ -80,6 +87,7 @@ class FunctionInfo:
     inputs: tuple[str, ...]
     outputs: tuple[str, ...]
     params: Mapping[str, Any] = field(default_factory=dict)
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -96,6 +104,7 @@ class CollectionInfo:
     functions: tuple[FunctionInfo, ...] = ()
     aliases: tuple[str, ...] = ()
     properties: Mapping[str, str] = field(default_factory=dict)
+    num_partitions: int | None = None  # as the server reports it (with a partition key: how many it made)
 
     @property
     def primary(self) -> FieldInfo:
@@ -254,6 +263,10 @@ class ServerCapabilities:
     describe_database: bool = True
     compaction: bool = True
     metrics: bool = True
+    functions: bool = True  # BM25 functions (from 2.5)
+    analyzers: bool = True  # enable_analyzer, analyzer_params, enable_match on VarChar (from 2.5)
+    clustering_keys: bool = True  # kept from 2.4; Milvus Lite accepts one and drops it
+    partition_counts: bool = True  # num_partitions with a partition key; Milvus Lite always makes 16
 
     @property
     def label(self) -> str:
@@ -278,10 +291,13 @@ def capabilities_of(version_text: str) -> ServerCapabilities:
         return ServerCapabilities(
             version_text=version_text, is_lite=True, version=_version_numbers(version_text.partition("-")[2]),
             users_and_roles=False, resource_groups=False, import_jobs=False, compaction=False, metrics=False,
+            clustering_keys=False, partition_counts=False,
         )
     version = _version_numbers(version_text)
     modern = not version or version >= (2, 4)  # an unknown version is given the benefit of the doubt
+    from_2_5 = not version or version >= (2, 5)
     return ServerCapabilities(
         version_text=version_text, version=version, hybrid_search=modern, several_vector_fields=modern,
-        sparse_vectors=modern, nullable_fields=not version or version >= (2, 5), describe_database=modern,
+        sparse_vectors=modern, nullable_fields=from_2_5, describe_database=modern,
+        functions=from_2_5, analyzers=from_2_5, clustering_keys=modern,
     )

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
 from .catalog import CollectionInfo, FieldInfo, IndexInfo
+from .doc_checks import Where, as_list, json_text, json_type, no_unknown, optional, typed  # noqa: F401 - for callers
 from .errors import UsageError
+from .schema_functions import FunctionSpec, check_outputs, function_doc, parse_function
 
 # The server's type (pymilvus DataType name) -> how the document and people write it.
 TYPE_NAMES = {
@@ -48,6 +50,7 @@ ELEMENT_TYPES = ("BOOL", "INT8", "INT16", "INT32", "INT64", "FLOAT", "DOUBLE", "
 MAX_VARCHAR = 65535
 MAX_DIM = 32768
 MAX_CAPACITY = 4096
+MAX_PARTITIONS = 4096
 
 QUICK_VARCHAR_ID_LENGTH = 64  # create collection --id-type string: the id's max length
 
@@ -68,6 +71,10 @@ class FieldSpec:
     partition_key: bool = False
     clustering_key: bool = False
     description: str = ""
+    enable_analyzer: bool = False
+    analyzer_params: Mapping[str, Any] | None = None
+    enable_match: bool = False
+    function_output: bool = False  # as the document says; the functions decide (check_outputs)
 
     @property
     def is_vector(self) -> bool:
@@ -94,6 +101,9 @@ class CollectionSpec:
     shards: int | None = None
     indexes: tuple[IndexSpec, ...] = ()
     partitions: tuple[str, ...] = ()
+    functions: tuple[FunctionSpec, ...] = ()
+    properties: Mapping[str, str] = field(default_factory=dict)
+    num_partitions: int | None = None  # with a partition key: how many partitions the server makes
 
     @property
     def primary(self) -> FieldSpec:
@@ -124,17 +134,24 @@ def document_of(info: CollectionInfo, indexes: Sequence[IndexInfo] = (),
                 partitions: Sequence[str] = ()) -> dict[str, Any]:
     """The schema document of a collection as the server describes it."""
     has_partition_key = any(f.partition_key for f in info.fields)
-    return {
+    doc: dict[str, Any] = {
         "collection": info.name,
         "description": info.description,
         "dynamic_field": info.dynamic,
         "consistency": info.consistency or None,
         "shards": info.shards,
-        "fields": [_field_doc(f) for f in info.fields],
-        "indexes": [_index_doc(i) for i in indexes],
-        # With a partition key the server makes the partitions itself.
-        "partitions": [] if has_partition_key else [p for p in partitions if p != "_default"],
     }
+    if has_partition_key:
+        # Milvus Lite lists a '_default' partition beside the ones the key spreads rows over.
+        made = [p for p in partitions if p != "_default"]
+        doc["num_partitions"] = len(made) if made else info.num_partitions
+    doc["properties"] = dict(info.properties)
+    doc["fields"] = [_field_doc(f) for f in info.fields]
+    doc["functions"] = [function_doc(fn) for fn in info.functions]
+    doc["indexes"] = [_index_doc(i) for i in indexes]
+    # With a partition key the server makes the partitions itself.
+    doc["partitions"] = [] if has_partition_key else [p for p in partitions if p != "_default"]
+    return doc
 
 
 def _field_doc(f: FieldInfo) -> dict[str, Any]:
@@ -155,6 +172,14 @@ def _field_doc(f: FieldInfo) -> dict[str, Any]:
     doc["partition_key"] = f.partition_key
     if f.clustering_key:
         doc["clustering_key"] = True
+    if f.enable_analyzer:
+        doc["enable_analyzer"] = True
+        if f.analyzer_params is not None:
+            doc["analyzer_params"] = dict(f.analyzer_params)
+    if f.enable_match:
+        doc["enable_match"] = True
+    if f.function_output:
+        doc["function_output"] = True
     doc["description"] = f.description
     return doc
 
@@ -167,48 +192,24 @@ def _index_doc(i: IndexInfo) -> dict[str, Any]:
     return doc
 
 
-def typed(value: Any) -> Any:
-    """Milvus 2.3.5 gives index parameters as strings ('16'): numbers become numbers again."""
-    if not isinstance(value, str):
-        return value
-    for convert in (int, float):
-        try:
-            return convert(value)
-        except ValueError:
-            continue
-    if value in ("true", "false"):
-        return value == "true"
-    return value
-
-
 # -- document -> spec --------------------------------------------------------------------------------
 
-_TOP_KEYS = ("collection", "description", "dynamic_field", "consistency", "shards", "fields", "indexes",
-             "partitions")
+_TOP_KEYS = ("collection", "description", "dynamic_field", "consistency", "shards", "num_partitions", "properties",
+             "fields", "functions", "indexes", "partitions")
 _FIELD_KEYS = ("name", "type", "element_type", "max_capacity", "max_length", "dim", "primary_key", "auto_id",
-               "nullable", "default", "partition_key", "clustering_key", "description")
+               "nullable", "default", "partition_key", "clustering_key", "enable_analyzer", "analyzer_params",
+               "enable_match", "function_output", "description")
 _INDEX_KEYS = ("name", "field", "type", "metric", "params")
 CONSISTENCY_LEVELS = ("Strong", "Bounded", "Session", "Eventually")
 
 
-class _Where:
-    """Names the place of a mistake: 'schema file s.json: field 2 ('title'): ...'."""
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-
-    def fail(self, where: str, message: str, hint: str | None = None) -> UsageError:
-        place = f"{self.source}: {where}: " if where else f"{self.source}: "
-        return UsageError(place + message, hint)
-
-
 def parse_document(doc: Any, source: str = "schema") -> CollectionSpec:
     """A CollectionSpec from a schema document; a UsageError naming the place of any mistake."""
-    w = _Where(source)
+    w = Where(source)
     if not isinstance(doc, dict):
-        raise w.fail("", f"a schema is a JSON object, not {_json_type(doc)}", "describe COLLECTION --format json "
+        raise w.fail("", f"a schema is a JSON object, not {json_type(doc)}", "describe COLLECTION --format json "
                      "prints one; docs/schema.md describes it")
-    _no_unknown(w, "", doc, _TOP_KEYS)
+    no_unknown(w, "", doc, _TOP_KEYS)
     raw_fields = doc.get("fields")
     if not isinstance(raw_fields, list) or not raw_fields:
         raise w.fail("", "'fields' must be a non-empty list of field objects")
@@ -222,57 +223,89 @@ def parse_document(doc: Any, source: str = "schema") -> CollectionSpec:
         raise w.fail("", f"exactly one field needs \"primary_key\": true (found {len(primaries)})")
     if primaries[0].type not in ("INT64", "VARCHAR"):
         raise w.fail(f"field {primaries[0].name!r}", "a primary key is Int64 or VarChar")
-    consistency = _optional(w, "", doc, "consistency", str) or ""
+    consistency = optional(w, "", doc, "consistency", str) or ""
     if consistency and consistency not in CONSISTENCY_LEVELS:
         raise w.fail("", f"consistency must be one of {', '.join(CONSISTENCY_LEVELS)}, not {consistency!r}")
-    shards = _optional(w, "", doc, "shards", int)
+    shards = optional(w, "", doc, "shards", int)
     if shards is not None and not 1 <= shards <= 64:
         raise w.fail("", f"shards must be from 1 to 64, not {shards}")
-    indexes = tuple(_index(w, i + 1, raw, names) for i, raw in enumerate(_list(w, "", doc, "indexes")))
-    partitions = tuple(_list(w, "", doc, "partitions"))
+    indexes = tuple(_index(w, i + 1, raw, names) for i, raw in enumerate(as_list(w, "", doc, "indexes")))
+    partitions = tuple(as_list(w, "", doc, "partitions"))
     for p in partitions:
         if not isinstance(p, str) or not p:
             raise w.fail("", f"'partitions' holds partition names, not {p!r}")
+    functions = tuple(parse_function(w, i + 1, raw, fields) for i, raw in enumerate(as_list(w, "", doc, "functions")))
+    check_outputs(w, fields, functions)
+    num_partitions = optional(w, "", doc, "num_partitions", int)
+    if num_partitions is not None:
+        if not any(f.partition_key for f in fields):
+            raise w.fail("", "num_partitions goes with a partition key field (\"partition_key\": true)")
+        if not 1 <= num_partitions <= MAX_PARTITIONS:
+            raise w.fail("", f"num_partitions must be from 1 to {MAX_PARTITIONS}, not {num_partitions}")
     return CollectionSpec(
         fields=fields,
-        description=_optional(w, "", doc, "description", str) or "",
-        dynamic_field=bool(_optional(w, "", doc, "dynamic_field", bool)),
+        description=optional(w, "", doc, "description", str) or "",
+        dynamic_field=bool(optional(w, "", doc, "dynamic_field", bool)),
         consistency=consistency,
         shards=shards,
         indexes=indexes,
         partitions=partitions,
+        functions=functions,
+        properties=_properties(w, doc),
+        num_partitions=num_partitions,
     )
 
 
-def _field(w: _Where, number: int, raw: Any) -> FieldSpec:
+def _properties(w: Where, doc: Mapping[str, Any]) -> dict[str, str]:
+    """Collection properties: the server keeps them as strings ("collection.ttl.seconds": "3600")."""
+    raw = optional(w, "", doc, "properties", dict) or {}
+    properties = {}
+    for key, value in raw.items():
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        elif isinstance(value, (int, float)):
+            value = str(value)
+        elif not isinstance(value, str):
+            raise w.fail("properties", f"{key!r} must be a string, number or boolean, not {json_type(value)}")
+        properties[key] = value
+    return properties
+
+
+def _field(w: Where, number: int, raw: Any) -> FieldSpec:
     if not isinstance(raw, dict):
-        raise w.fail(f"field {number}", f"a field is a JSON object, not {_json_type(raw)}")
+        raise w.fail(f"field {number}", f"a field is a JSON object, not {json_type(raw)}")
     name = raw.get("name")
     if not isinstance(name, str) or not name:
         raise w.fail(f"field {number}", "it needs a \"name\"")
     where = f"field {number} ({name!r})"
-    _no_unknown(w, where, raw, _FIELD_KEYS)
+    no_unknown(w, where, raw, _FIELD_KEYS)
     kind = _type(w, where, raw.get("type"), "type")
     spec: dict[str, Any] = {"name": name, "type": kind}
-    for key in ("primary_key", "auto_id", "nullable", "partition_key", "clustering_key"):
-        spec[key] = bool(_optional(w, where, raw, key, bool))
-    spec["description"] = _optional(w, where, raw, "description", str) or ""
+    for key in ("primary_key", "auto_id", "nullable", "partition_key", "clustering_key", "enable_analyzer",
+                "enable_match", "function_output"):
+        spec[key] = bool(optional(w, where, raw, key, bool))
+    spec["analyzer_params"] = optional(w, where, raw, "analyzer_params", dict)
+    if (spec["enable_analyzer"] or spec["enable_match"]) and kind != "VARCHAR":
+        raise w.fail(where, "enable_analyzer and enable_match belong to VarChar fields")
+    if spec["analyzer_params"] is not None and not spec["enable_analyzer"]:
+        raise w.fail(where, "analyzer_params goes with \"enable_analyzer\": true")
+    spec["description"] = optional(w, where, raw, "description", str) or ""
     if spec["auto_id"] and not spec["primary_key"]:
         raise w.fail(where, "auto_id belongs on the primary key only")
-    max_length = _optional(w, where, raw, "max_length", int)
+    max_length = optional(w, where, raw, "max_length", int)
     if kind == "VARCHAR" and max_length is None:
         raise w.fail(where, f"a VarChar needs \"max_length\" (1 to {MAX_VARCHAR})")
     if max_length is not None and not 1 <= max_length <= MAX_VARCHAR:
         raise w.fail(where, f"max_length must be from 1 to {MAX_VARCHAR}, not {max_length}")
     spec["max_length"] = max_length
-    dim = _optional(w, where, raw, "dim", int)
+    dim = optional(w, where, raw, "dim", int)
     if kind.endswith("_VECTOR") and kind != "SPARSE_FLOAT_VECTOR":
         if dim is None or not 1 <= dim <= MAX_DIM:
             raise w.fail(where, f"a vector needs \"dim\" from 1 to {MAX_DIM}" + (f", not {dim}" if dim else ""))
     spec["dim"] = dim
     if kind == "ARRAY":
         spec["element_type"] = _type(w, where, raw.get("element_type"), "element_type", ELEMENT_TYPES)
-        capacity = _optional(w, where, raw, "max_capacity", int)
+        capacity = optional(w, where, raw, "max_capacity", int)
         if capacity is None or not 1 <= capacity <= MAX_CAPACITY:
             raise w.fail(where, f"an Array needs \"max_capacity\" from 1 to {MAX_CAPACITY}")
         spec["max_capacity"] = capacity
@@ -283,11 +316,11 @@ def _field(w: _Where, number: int, raw: Any) -> FieldSpec:
     return FieldSpec(**spec)
 
 
-def _index(w: _Where, number: int, raw: Any, fields: Sequence[str]) -> IndexSpec:
+def _index(w: Where, number: int, raw: Any, fields: Sequence[str]) -> IndexSpec:
     where = f"index {number}"
     if not isinstance(raw, dict):
-        raise w.fail(where, f"an index is a JSON object, not {_json_type(raw)}")
-    _no_unknown(w, where, raw, _INDEX_KEYS)
+        raise w.fail(where, f"an index is a JSON object, not {json_type(raw)}")
+    no_unknown(w, where, raw, _INDEX_KEYS)
     field_name = raw.get("field")
     if field_name not in fields:
         raise w.fail(where, f"\"field\" must name one of the fields ({', '.join(fields)}), not {field_name!r}")
@@ -296,56 +329,17 @@ def _index(w: _Where, number: int, raw: Any, fields: Sequence[str]) -> IndexSpec
         raise w.fail(where, "\"params\" is an object of index parameters, e.g. {\"nlist\": 128}")
     return IndexSpec(
         field=field_name,
-        type=(_optional(w, where, raw, "type", str) or "AUTOINDEX").upper(),
-        metric=(_optional(w, where, raw, "metric", str) or "").upper(),
+        type=(optional(w, where, raw, "type", str) or "AUTOINDEX").upper(),
+        metric=(optional(w, where, raw, "metric", str) or "").upper(),
         params=params,
-        name=_optional(w, where, raw, "name", str) or "",
+        name=optional(w, where, raw, "name", str) or "",
     )
 
 
-def _type(w: _Where, where: str, value: Any, key: str, allowed: Iterable[str] = CREATABLE) -> str:
+def _type(w: Where, where: str, value: Any, key: str, allowed: Iterable[str] = CREATABLE) -> str:
     allowed = tuple(allowed)
     kind = _BY_WORD.get(value.lower()) if isinstance(value, str) else None
     if kind is None or kind not in allowed:
         names = ", ".join(TYPE_NAMES[k] for k in allowed)
         raise w.fail(where, f"{key} {value!r} is not one of the types a collection can be made with", names)
     return kind
-
-
-def _optional(w: _Where, where: str, raw: Mapping[str, Any], key: str, kind: type) -> Any:
-    value = raw.get(key)
-    if value is None:
-        return None
-    if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
-        raise w.fail(where, f"{key} must be a whole number, not {json_text(value)}")
-    if kind is bool and not isinstance(value, bool):
-        raise w.fail(where, f"{key} must be true or false, not {json_text(value)}")
-    if kind is str and not isinstance(value, str):
-        raise w.fail(where, f"{key} must be a string, not {json_text(value)}")
-    return value
-
-
-def _list(w: _Where, where: str, raw: Mapping[str, Any], key: str) -> list[Any]:
-    value = raw.get(key)
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise w.fail(where, f"{key} must be a list, not {_json_type(value)}")
-    return value
-
-
-def _no_unknown(w: _Where, where: str, raw: Mapping[str, Any], known: Sequence[str]) -> None:
-    unknown = [k for k in raw if k not in known]
-    if unknown:
-        raise w.fail(where, f"unknown key {unknown[0]!r}", "known keys: " + ", ".join(known))
-
-
-def _json_type(value: Any) -> str:
-    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null"}.get(
-        type(value), "a number")
-
-
-def json_text(value: Any) -> str:
-    import json  # noqa: PLC0415
-
-    return json.dumps(value, ensure_ascii=False)

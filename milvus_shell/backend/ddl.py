@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from ..catalog import CollectionInfo, CreatedCollection
+from ..catalog import CollectionInfo, CreatedCollection, ServerCapabilities
 from ..errors import ServerError, UsageError
 from ..schema_doc import CollectionSpec
-from ..wording import server_shown, worded
+from ..schema_support import loosened, several_vector_fields, unsupported
+from ..wording import NO_ANSWER_KINDS, Context, not_supported, reraise, server_shown, worded
 from .layout import LayoutOps
 from .schema import build_schema
 
@@ -24,6 +25,8 @@ class DdlOps(LayoutOps):
 
     client: Any
     database: str
+    server: ServerCapabilities
+    timeout: float
     call: Callable[..., Any]
     describe_collection: Callable[[str], CollectionInfo]
     list_collections: Callable[[], list[str]]
@@ -55,20 +58,27 @@ class DdlOps(LayoutOps):
         if name in self.list_collections():
             raise ServerError(f"collection {name!r} already exists in database {self.database or 'default'!r}",
                               "exists", f"describe {name} shows it; drop collection {name} first to replace it")
+        lacking = unsupported(spec, self.server)
+        if lacking:
+            raise ServerError(not_supported(server_shown(self), ", ".join(lacking)) + "; nothing was created",
+                              "unsupported")
         schema = build_schema(spec)
         kwargs: dict[str, Any] = {"schema": schema}
         if spec.consistency:
             kwargs["consistency_level"] = spec.consistency
         if spec.shards:
             kwargs["num_shards"] = spec.shards
-        with worded(self, action=f"create collection {name!r}"):
-            self.call(self.client.create_collection, name, **kwargs)
+        if spec.num_partitions is not None:
+            kwargs["num_partitions"] = spec.num_partitions
+        if spec.properties:
+            kwargs["properties"] = dict(spec.properties)
+        self._create(name, spec, kwargs)
         try:
-            notes = self._check_kept(name, spec)
+            notes = self._check_kept(name, spec) + loosened(spec, self.server)
             for partition in spec.partitions:
                 self.create_partition(name, partition)
             for index in spec.indexes:
-                self.create_index(name, index, wait=self.timeout)  # type: ignore[attr-defined]
+                self.create_index(name, index, wait=self.timeout)
             indexed = {i.field for i in spec.indexes}
             loaded = all(f.name in indexed for f in spec.fields if f.is_vector)
             if loaded:
@@ -79,8 +89,21 @@ class DdlOps(LayoutOps):
             raise
         return CreatedCollection(name, tuple(notes), loaded)
 
+    def _create(self, name: str, spec: CollectionSpec, kwargs: dict[str, Any]) -> None:
+        """The create call; a server with one vector field at most says why it refuses several."""
+        several = several_vector_fields(spec, self.server)
+        try:
+            self.call(self.client.create_collection, name, **kwargs)
+        except ServerError as exc:
+            if several is None or exc.kind in NO_ANSWER_KINDS:
+                reraise(exc, Context(action=f"create collection {name!r}"), self)
+            raise ServerError(not_supported(server_shown(self), f"{several}: {exc.message}")
+                              + "; nothing was created", "unsupported") from exc
+
     def _check_kept(self, name: str, spec: CollectionSpec) -> list[str]:
-        """What the server silently left out: an error for what matters (nullable), notes for the rest."""
+        """What the server silently left out: an error for what matters (nullable, functions, ...), notes
+        for the rest. The capabilities refused what is known beforehand; this catches the servers they
+        do not know."""
         info = self.describe_collection(name)
         lost: list[str] = []
         notes: list[str] = []
@@ -95,6 +118,14 @@ class DdlOps(LayoutOps):
                 lost.append(f"default values ({want.name!r})")
             if want.partition_key and not got.partition_key:
                 lost.append(f"partition keys ({want.name!r})")
+            if want.clustering_key and not got.clustering_key:
+                lost.append(f"clustering keys ({want.name!r})")
+            if want.enable_analyzer and not got.enable_analyzer:
+                lost.append(f"analyzers ({want.name!r})")
+            if want.enable_match and not got.enable_match:
+                lost.append(f"text match ({want.name!r})")
+        kept_functions = {fn.name for fn in info.functions}
+        lost += [f"functions ({fn.name!r})" for fn in spec.functions if fn.name not in kept_functions]
         if spec.dynamic_field and not info.dynamic:
             lost.append("a dynamic field")
         if lost:

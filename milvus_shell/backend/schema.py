@@ -3,10 +3,12 @@ and the other way, a CollectionSpec (schema_doc.py) -> a pymilvus schema and ind
 
 from __future__ import annotations
 
+import json
 from typing import Any, Mapping
 
 from ..catalog import CollectionInfo, FieldInfo, FunctionInfo, IndexInfo
-from ..schema_doc import CollectionSpec, FieldSpec, IndexSpec, TYPE_NAMES  # DataType name -> how people write it (Int64, VarChar)
+from ..schema_doc import CollectionSpec, FieldSpec, IndexSpec, TYPE_NAMES  # DataType name -> Int64, VarChar
+from ..schema_functions import FunctionSpec
 
 
 def _kind(data_type: Any) -> str:
@@ -52,6 +54,22 @@ def _default_value(raw: Any) -> tuple[bool, Any]:
     return True, getattr(raw, slot)
 
 
+def _flag(value: Any) -> bool:
+    """Type params come back as strings on some servers ('true') and booleans on others."""
+    return value is True or (isinstance(value, str) and value.lower() == "true")
+
+
+def _analyzer_params(value: Any) -> Mapping[str, Any] | None:
+    """analyzer_params: a JSON object (the server keeps it as text); unreadable text is kept as it is."""
+    if value is None or isinstance(value, Mapping):
+        return value
+    try:
+        parsed = json.loads(value)
+    except (TypeError, ValueError):
+        return {"text": value}
+    return parsed if isinstance(parsed, dict) else {"value": parsed}
+
+
 def field_info(raw: Mapping[str, Any]) -> FieldInfo:
     params = dict(raw.get("params") or {})
     kind = _kind(raw.get("type"))
@@ -76,6 +94,9 @@ def field_info(raw: Mapping[str, Any]) -> FieldInfo:
         max_length=int(max_length) if max_length is not None else None,
         element_kind=_kind(raw["element_type"]) if raw.get("element_type") is not None else "",
         max_capacity=int(capacity) if capacity is not None else None,
+        enable_analyzer=_flag(params.get("enable_analyzer")),
+        analyzer_params=_analyzer_params(params.get("analyzer_params")),
+        enable_match=_flag(params.get("enable_match")),
     )
 
 
@@ -93,6 +114,7 @@ def collection_info(raw: Mapping[str, Any]) -> CollectionInfo:
             inputs=tuple(fn.get("input_field_names") or ()),
             outputs=tuple(fn.get("output_field_names") or ()),
             params=dict(fn.get("params") or {}),
+            description=fn.get("description") or "",
         )
         for fn in raw.get("functions") or ()
     )
@@ -107,6 +129,7 @@ def collection_info(raw: Mapping[str, Any]) -> CollectionInfo:
         functions=functions,
         aliases=tuple(raw.get("aliases") or ()),
         properties=dict(raw.get("properties") or {}),
+        num_partitions=raw.get("num_partitions"),
     )
 
 
@@ -146,7 +169,17 @@ def build_schema(spec: CollectionSpec) -> Any:
                                         description=spec.description)
     for f in spec.fields:
         schema.add_field(f.name, DataType[f.type], **_field_kwargs(f))
+    for fn in spec.functions:
+        schema.add_function(_function(fn))
     return schema
+
+
+def _function(fn: FunctionSpec) -> Any:
+    from pymilvus import Function, FunctionType  # noqa: PLC0415
+
+    return Function(name=fn.name, function_type=FunctionType[fn.type], input_field_names=list(fn.inputs),
+                    output_field_names=list(fn.outputs), description=fn.description,
+                    params=dict(fn.params) or None)
 
 
 def _field_kwargs(f: FieldSpec) -> dict[str, Any]:
@@ -169,6 +202,12 @@ def _field_kwargs(f: FieldSpec) -> dict[str, Any]:
         kwargs["is_partition_key"] = True
     if f.clustering_key:
         kwargs["is_clustering_key"] = True
+    if f.enable_analyzer:
+        kwargs["enable_analyzer"] = True
+        if f.analyzer_params is not None:
+            kwargs["analyzer_params"] = dict(f.analyzer_params)
+    if f.enable_match:
+        kwargs["enable_match"] = True
     return kwargs
 
 

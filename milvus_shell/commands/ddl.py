@@ -174,9 +174,11 @@ COMMANDS = (
             f"{QUICK_VARCHAR_ID_LENGTH})), a FloatVector field vector of that length with an AUTOINDEX "
             "(COSINE unless --metric), and a dynamic field for any other key; it is loaded at once. "
             "--schema FILE reads the document describe --format json prints (docs/schema.md): fields with "
-            "their types, lengths, nullable, defaults, partition key; indexes; partitions. A collection "
-            "whose every vector field has an index is loaded. When a part fails nothing is left behind; a "
-            "feature the server cannot hold (nullable on Milvus 2.3.5) is refused, not dropped silently."
+            "their types, lengths, nullable, defaults, partition and clustering keys, analyzers; functions "
+            "(BM25); properties; indexes; partitions. A collection whose every vector field has an index is "
+            "loaded. When a part fails nothing is left behind; a feature the server cannot hold (nullable "
+            "or functions on Milvus 2.3.5, a clustering key on Milvus Lite) is refused before anything is "
+            "made, not dropped silently."
         ),
         changes=frozenset({Effect.COLLECTIONS}),
     ),

@@ -19,9 +19,12 @@ INDEX_TYPES = (
     "SPARSE_INVERTED_INDEX", "SPARSE_WAND",  # sparse vectors
     "INVERTED", "STL_SORT", "Trie", "BITMAP",  # scalars
 )
-INDEX_METRICS = ("COSINE", "L2", "IP", "HAMMING", "JACCARD")
-# The metric an index gets when --metric is not given, by the field's type (scalars take none).
+INDEX_METRICS = ("COSINE", "L2", "IP", "HAMMING", "JACCARD", "BM25")
+# The metric an index gets when --metric is not given, by the field's type (scalars take none); a
+# sparse field a BM25 function writes gets BM25.
 DEFAULT_METRICS = {"BINARY_VECTOR": "HAMMING", "SPARSE_FLOAT_VECTOR": "IP"}
+SPARSE_INDEX_TYPES = ("SPARSE_INVERTED_INDEX", "SPARSE_WAND")
+BM25_PARAMS = ("bm25_k1", "bm25_b")  # how BM25 weighs term frequency and document length
 
 
 # -- indexes -------------------------------------------------------------------------------------------
@@ -51,10 +54,12 @@ def create_index(ctx: ShellContext, inv: Invocation) -> Result:
     metric = inv.opt("metric")
     if metric and not field.is_vector:
         raise UsageError(f"{field_name!r} is a {field.type_name} field: a scalar index takes no --metric")
+    bm25_output = any(fn.type_name == "BM25" and field_name in fn.outputs for fn in info.functions)
     if not metric and field.is_vector:
-        metric = DEFAULT_METRICS.get(field.kind, "COSINE")
+        metric = "BM25" if bm25_output else DEFAULT_METRICS.get(field.kind, "COSINE")
     spec = IndexSpec(field_name, inv.opt("type") or "AUTOINDEX", metric or "", index_params(inv.opt("param") or ()),
                      inv.opt("name") or "")
+    _check_sparse(spec, field.type_name, field.kind == "SPARSE_FLOAT_VECTOR", bm25_output)
     where = f"{info.name or collection}.{field_name}"
 
     def progress(done: int, total: int) -> None:
@@ -69,6 +74,24 @@ def create_index(ctx: ShellContext, inv: Invocation) -> Result:
         return Group((done, Message(f"this server names an index after its field: {built.name!r}, "
                                     f"not {spec.name!r}", "warning")))
     return done
+
+
+def _check_sparse(spec: IndexSpec, type_name: str, sparse: bool, bm25_output: bool) -> None:
+    """The sparse index types, the BM25 metric and their parameters go where the server takes them."""
+    where = f"{spec.field!r} is a {type_name} field"
+    if spec.type in SPARSE_INDEX_TYPES and not sparse:
+        raise UsageError(f"{where}: {spec.type} indexes sparse vectors", "--type AUTOINDEX lets the server choose")
+    if spec.metric == "BM25" and not bm25_output:
+        raise UsageError(f"{where} that no BM25 function writes: --metric BM25 needs one",
+                         "a schema file's \"functions\" makes one (docs/schema.md)")
+    if bm25_output and spec.metric != "BM25":
+        raise UsageError(f"{spec.field!r} is written by a BM25 function: its index takes --metric BM25, "
+                         f"not {spec.metric}")
+    stray = [k for k in BM25_PARAMS if k in spec.params]
+    if stray and spec.metric != "BM25":
+        raise UsageError(f"--param {stray[0]} goes with --metric BM25")
+    if "drop_ratio_build" in spec.params and not sparse:
+        raise UsageError(f"{where}: --param drop_ratio_build goes with a sparse vector field")
 
 
 def drop_index_loss(ctx: ShellContext, inv: Invocation) -> str:
@@ -145,10 +168,10 @@ COMMANDS = (
         options=(
             Option("--type", "the index type (default AUTOINDEX: the server chooses)", Kind.CHOICE,
                    choices=INDEX_TYPES),
-            Option("--metric", "how vectors are compared (default COSINE; HAMMING for binary vectors)",
-                   Kind.CHOICE, choices=INDEX_METRICS),
-            Option("--param", "an index parameter, e.g. nlist=128, M=16, efConstruction=200", Kind.WORD,
-                   "KEY=VALUE", repeat=True),
+            Option("--metric", "how vectors are compared (default COSINE; HAMMING for binary vectors, IP for "
+                   "sparse ones, BM25 for a BM25 function's output)", Kind.CHOICE, choices=INDEX_METRICS),
+            Option("--param", "an index parameter, e.g. nlist=128, M=16, efConstruction=200, drop_ratio_build=0.2, "
+                   "bm25_k1=1.2, bm25_b=0.75", Kind.WORD, "KEY=VALUE", repeat=True),
             Option("--name", "the index's name (default: the field's)", Kind.WORD, "NAME"),
             Option("--wait", f"seconds to wait for the build (default {DEFAULT_INDEX_WAIT:g})", Kind.NUMBER,
                    "SECONDS"),
@@ -158,9 +181,13 @@ COMMANDS = (
             "create index books vector --type HNSW --metric L2 --param M=16 --param efConstruction=200",
             "create index books vector --type IVF_FLAT --param nlist=128 --name vec_ivf",
             "create index books title --type INVERTED",
+            "create index docs sparse --type SPARSE_INVERTED_INDEX --metric BM25 --param bm25_k1=1.2 --param bm25_b=0.75",
         ),
         details=("One index per field. Ctrl-C or --wait stops waiting; the server goes on building. Milvus "
-                 "Lite names every index after its field and ignores the index type's parameters."),
+                 "Lite names every index after its field and ignores the index type's parameters. A sparse "
+                 "vector field takes SPARSE_INVERTED_INDEX or SPARSE_WAND (drop_ratio_build drops the smallest "
+                 "values while building); the output of a BM25 function is indexed with --metric BM25 "
+                 "(bm25_k1, bm25_b tune it)."),
         changes=frozenset({Effect.INDEXES}),
     ),
     Command(
