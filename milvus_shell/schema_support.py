@@ -36,8 +36,8 @@ def unsupported(spec: CollectionSpec, server: ServerCapabilities) -> list[str]:
     if not server.functions:
         wanted.append(_named("functions", (f"{fn.name}: {fn.type}" for fn in spec.functions)))
     if not server.analyzers:
-        wanted.append(_named("analyzers (enable_analyzer)", _fields(spec, lambda f: f.enable_analyzer)))
-        wanted.append(_named("text match (enable_match)", _fields(spec, lambda f: f.enable_match)))
+        wanted.append(_named("analyzers", _fields(spec, lambda f: f.enable_analyzer)))
+        wanted.append(_named("text match", _fields(spec, lambda f: f.enable_match)))
     if not server.clustering_keys:
         wanted.append(_named("clustering keys", _fields(spec, lambda f: f.clustering_key)))
     if (not server.partition_counts and spec.num_partitions is not None

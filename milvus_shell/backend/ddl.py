@@ -97,8 +97,10 @@ class DdlOps(LayoutOps):
         except ServerError as exc:
             if several is None or exc.kind in NO_ANSWER_KINDS:
                 reraise(exc, Context(action=f"create collection {name!r}"), self)
-            raise ServerError(not_supported(server_shown(self), f"{several}: {exc.message}")
-                              + "; nothing was created", "unsupported") from exc
+            said = not_supported(server_shown(self), "") + ": "  # the backend may have said it already
+            reason = exc.message[len(said):] if exc.message.startswith(said) else exc.message
+            raise ServerError(not_supported(server_shown(self), f"{several}: {reason}") + "; nothing was created",
+                              "unsupported") from exc
 
     def _check_kept(self, name: str, spec: CollectionSpec) -> list[str]:
         """What the server silently left out: an error for what matters (nullable, functions, ...), notes
