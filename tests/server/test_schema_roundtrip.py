@@ -13,6 +13,7 @@ import pytest
 from pymilvus import DataType, Function, FunctionType, MilvusClient
 
 from harness import Harness, connect_line
+from transcripts import ROOT
 
 pytestmark = pytest.mark.server
 
@@ -263,3 +264,15 @@ def test_milvus_2_3_copies_properties_and_a_partition_count(milvus, tmp_path):
         assert json.loads(sh.ok("describe rt_counted_copy --format json")) == {**doc, "collection": "rt_counted_copy"}
     finally:
         fresh(client, "rt_counted", "rt_counted_copy")
+
+
+def test_the_shipped_bm25_document_is_what_describe_prints(lite):
+    """docs/schema.md: docs/data/articles.described.json is describe's output for articles.schema.json."""
+    sh, client = lite
+    fresh(client, "articles")
+    try:
+        sh.ok(f"create collection articles --schema {ROOT / 'docs' / 'data' / 'articles.schema.json'}")
+        shipped = (ROOT / "docs" / "data" / "articles.described.json").read_text()
+        assert sh.ok("describe articles --format json") == shipped
+    finally:
+        fresh(client, "articles")
