@@ -276,3 +276,18 @@ def test_the_shipped_bm25_document_is_what_describe_prints(lite):
         assert sh.ok("describe articles --format json") == shipped
     finally:
         fresh(client, "articles")
+
+
+def test_lite_says_it_keeps_no_max_length_for_array_elements(lite, tmp_path):
+    sh, client = lite
+    fresh(client, "rt_tags")
+    path = tmp_path / "tags.json"
+    path.write_text(json.dumps({"fields": [PK, VEC, {"name": "tags", "type": "Array", "element_type": "VarChar",
+                                                     "max_capacity": 2, "max_length": 4}]}))
+    try:
+        out = sh.ok(f"create collection rt_tags --schema {path}")
+        assert "created collection rt_tags" in out
+        assert "warning: Milvus Lite 3.2.2 keeps no max_length for Array elements: 'tags' will take strings of any " \
+               "length" in out
+    finally:
+        fresh(client, "rt_tags")
