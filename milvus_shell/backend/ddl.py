@@ -128,6 +128,7 @@ class DdlOps(LayoutOps):
                 lost.append(f"text match ({want.name!r})")
         kept_functions = {fn.name for fn in info.functions}
         lost += [f"functions ({fn.name!r})" for fn in spec.functions if fn.name not in kept_functions]
+        lost += [f"properties ({key!r})" for key in spec.properties if key not in info.properties]
         if spec.dynamic_field and not info.dynamic:
             lost.append("a dynamic field")
         if lost:
