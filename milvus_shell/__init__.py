@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 __all__ = ["ConnectionRegistry", "__version__"]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> object:
     if name == "ConnectionRegistry":
         from .registry import ConnectionRegistry  # noqa: PLC0415
 

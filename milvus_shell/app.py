@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from typing import TYPE_CHECKING, Callable, Mapping, TextIO, TypeVar
+from typing import TYPE_CHECKING, Callable, Mapping, ParamSpec, Protocol, TextIO, TypeVar
 
 from .commands import build_table
 from .context import Confirmation, ShellContext
@@ -20,10 +20,17 @@ if TYPE_CHECKING:
     from .config import Config
     from .history import ShellHistory
 
-F = TypeVar("F", bound=Callable[..., object])
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
-def _same(fn: F) -> F:
+class OnMainThread(Protocol):
+    """Wraps a callback to run on the main thread; the wrapper is called as the callback is."""
+
+    def __call__(self, fn: Callable[P, T], /) -> Callable[P, T]: ...
+
+
+def _same(fn: Callable[P, T]) -> Callable[P, T]:
     return fn
 
 
@@ -40,7 +47,7 @@ def build_shell(
     ask_secret: Callable[[str], str] | None = None,
     confirm: Callable[[Confirmation], bool] | None = None,
     runner: Runner | None = None,
-    on_main_thread: Callable[[F], F] = _same,
+    on_main_thread: OnMainThread = _same,
     width: int | None = None,
     status_to_err: bool | None = None,
     config: "Config | None" = None,

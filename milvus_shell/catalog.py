@@ -6,7 +6,7 @@ Nothing here imports pymilvus; type names are already human (``Int64``, ``VarCha
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field as dataclass_field
 from typing import Any, Mapping
 
 
@@ -70,7 +70,7 @@ class IndexInfo:
     field: str
     index_type: str
     metric_type: str = ""
-    params: Mapping[str, Any] = field(default_factory=dict)
+    params: Mapping[str, Any] = dataclass_field(default_factory=dict)
     state: str = ""
     indexed_rows: int | None = None
     total_rows: int | None = None
@@ -86,7 +86,7 @@ class FunctionInfo:
     type_name: str
     inputs: tuple[str, ...]
     outputs: tuple[str, ...]
-    params: Mapping[str, Any] = field(default_factory=dict)
+    params: Mapping[str, Any] = dataclass_field(default_factory=dict)
     description: str = ""
 
 
@@ -103,7 +103,7 @@ class CollectionInfo:
     shards: int | None = None
     functions: tuple[FunctionInfo, ...] = ()
     aliases: tuple[str, ...] = ()
-    properties: Mapping[str, str] = field(default_factory=dict)
+    properties: Mapping[str, str] = dataclass_field(default_factory=dict)
     num_partitions: int | None = None  # as the server reports it (with a partition key: how many it made)
 
     @property

@@ -45,7 +45,8 @@ def context_config(ctx: Any) -> Config:
     """The shell's config (read once, at start or on first use)."""
     if ctx.config is None:
         ctx.config = load_config(config_path(ctx.environ))
-    return ctx.config
+    config: Config = ctx.config
+    return config
 
 
 def profile_for(ctx: Any, alias: str) -> Any:
@@ -151,7 +152,7 @@ def _check(document: dict[str, Any], config: Config) -> None:
             config.problems.append(f"{path}: connections.{name} must be a table ([connections.{name}])")
             config.refused_profiles.append(name)
         else:
-            problems = []
+            problems: list[str] = []
             profile = _profile(name, table, problems)
             config.problems += [f"{path}: [connections.{name}] {p}" for p in problems]
             if profile is not None:

@@ -47,7 +47,7 @@ class ShellContext:
     confirm: Callable[[Confirmation], bool] | None = None
     environ: Mapping[str, str] = field(default_factory=lambda: os.environ)
     # Server names for completion, filled in the background (metadata.py); built from the registry.
-    metadata: "MetadataCache | None" = None
+    metadata: "MetadataCache" = field(init=False)
     # Shows a one-line progress report (a long load); the shell points it at its renderer.
     progress: Callable[[str], None] = lambda text: None
     # Draws one frame of a command that redraws in place (watch): the result, its format, a header line.
@@ -84,10 +84,9 @@ class ShellContext:
         return self._table
 
     def __post_init__(self) -> None:
-        if self.metadata is None:
-            from .metadata import MetadataCache  # noqa: PLC0415 - metadata imports the command spec
+        from .metadata import MetadataCache  # noqa: PLC0415 - metadata imports the command spec
 
-            self.metadata = MetadataCache(self.registry)
+        self.metadata = MetadataCache(self.registry)
 
     def session(self, alias: str | None = None) -> "ServerSession":
         """The live session of ``alias`` (default: the active one), or a UsageError saying why not."""

@@ -148,6 +148,6 @@ class SecretMasker(Processor):
         fragments = explode_text_fragments(ti.fragments)
         for start, end in spans:
             for column in range(max(start - line_start, 0), min(end - line_start, len(fragments))):
-                style, _, *rest = fragments[column]
-                fragments[column] = (style, "*", *rest)
+                fragment = fragments[column]
+                fragments[column] = (fragment[0], "*", *fragment[2:])
         return Transformation(fragments)

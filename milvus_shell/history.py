@@ -281,6 +281,7 @@ def ask_again_for_masked(text: str, lines: LineModel | CommandTable) -> str:
     as any wrong secret would.
     """
     from .binder import Role  # noqa: PLC0415 - not needed before the first prompt
+    from .commands.spec import Option  # noqa: PLC0415
     from .line import SECRET_MASK  # noqa: PLC0415
 
     model = lines if _is_line_model(lines) else _line_model(cast("CommandTable", lines))
@@ -293,7 +294,7 @@ def ask_again_for_masked(text: str, lines: LineModel | CommandTable) -> str:
             param = value.param
             if (
                 value.role is Role.VALUE and option.role is Role.OPTION and param is option.param
-                and param is not None and param.value_optional and value.token.value == SECRET_MASK
+                and isinstance(param, Option) and param.value_optional and value.token.value == SECRET_MASK
                 and not value.token.quoted
             ):
                 cuts.append((option.token.end, value.token.end))

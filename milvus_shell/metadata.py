@@ -230,7 +230,7 @@ class MetadataCache:
                     old = self._snapshots.get(alias, EMPTY)
                     self._snapshots[alias] = replace(old, error=str(exc))
             with self._lock:
-                if snap is not None:
+                if source is not None and snap is not None:
                     self._snapshots[alias] = snap
                     self._sources[alias] = source
                 if alias in self._again:

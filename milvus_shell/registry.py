@@ -148,7 +148,7 @@ class ConnectionRegistry:
                 self._entries[alias] = _Entry(settings=settings, session=session)
                 if make_active or self._active is None:
                     self._active = alias
-                shared_old = old is not None and self._embedded_in_use(entry.settings, besides="")
+                shared_old = old is not None and entry is not None and self._embedded_in_use(entry.settings, besides="")
         if stale:
             session.close(stop_embedded=False)
             raise UsageError(f"a later connect or disconnect of {alias!r} took over; this one changed nothing")

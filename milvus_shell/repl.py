@@ -15,10 +15,11 @@ import os
 import sys
 import threading
 from functools import partial
-from typing import TYPE_CHECKING, Any, Callable, Mapping, TextIO
+from typing import TYPE_CHECKING, Callable, Mapping, TextIO, cast
 
 from prompt_toolkit import PromptSession
 from prompt_toolkit.application import get_app
+from prompt_toolkit.formatted_text import FormattedText
 from prompt_toolkit.history import History
 from prompt_toolkit.input import Input
 from prompt_toolkit.output import ColorDepth, Output
@@ -40,6 +41,8 @@ from .status import ConnectionHealth, Fragments, prompt_fragments
 from .styles import shell_style
 
 if TYPE_CHECKING:
+    from .commands.spec import Kind
+    from .completion import ValueSource
     from .config import Config
 
 
@@ -65,7 +68,7 @@ def confirm_at_terminal(question: Confirmation, ask: Callable[[str], str] = inpu
         return False
 
 
-def completion_sources(shell: Shell, history: History) -> Mapping[str, Any]:
+def completion_sources(shell: Shell, history: History) -> Mapping[Kind, ValueSource]:
     """The shell's value sources, plus any the metadata cache offers (its ``completion_sources()``)."""
     from .completion import default_sources  # noqa: PLC0415
 
@@ -89,7 +92,7 @@ def build_session(
     ``connecting`` names an alias being connected behind the prompt (shown as such)."""
     ctx = shell.ctx
     session: PromptSession[str] = PromptSession(
-        message=lambda: prompt_fragments(ctx.registry, health, connecting(), ctx.settings.prompt),
+        message=lambda: FormattedText(prompt_fragments(ctx.registry, health, connecting(), ctx.settings.prompt)),
         complete_in_thread=True,
         complete_while_typing=True,
         history=history,
@@ -129,14 +132,15 @@ def equip(session: PromptSession[str], shell: Shell, history: History, health: C
         alias = connecting()
         return [("class:bottom-toolbar.refreshing", f"· connecting {alias}… ")] if alias else []
 
-    def toolbar() -> Fragments:
+    def toolbar() -> FormattedText:
         text = session.default_buffer.document.text_before_cursor
         width = get_app().output.get_size().columns
-        return toolbar_fragments(registry, health, table, text, width, extra=(pending, refreshing),
-                                 lines=lines)
+        return FormattedText(toolbar_fragments(registry, health, table, text, width, extra=(pending, refreshing),
+                                               lines=lines))
 
     session.completer = ShellCompleter(table, completion_sources(shell, history), lines)
-    session.lexer = PygmentsLexer(partial(ShellLexer, table, registry, lines), syntax_sync=SyncFromStart())
+    make_lexer = cast("type[ShellLexer]", partial(ShellLexer, table, registry, lines))  # PygmentsLexer only calls it
+    session.lexer = PygmentsLexer(make_lexer, syntax_sync=SyncFromStart())
     session.input_processors = [SecretMasker(table, lines)]
     session.auto_suggest = ThreadedAutoSuggest(RecentHistorySuggest())
     session.bottom_toolbar = toolbar
@@ -163,7 +167,12 @@ def after_first_paint(session: PromptSession[str], shell: Shell, history: Histor
         threading.Thread(target=load_backend, name="warm-backend", daemon=True).start()
 
     # pre_run comes before the first paint; the loop's next turn comes after it, before any key.
-    return lambda: get_app().loop.call_soon(then)
+    def soon() -> None:
+        loop = get_app().loop
+        assert loop is not None  # set while the application runs, before pre_run
+        loop.call_soon(then)
+
+    return soon
 
 
 def tracked(runner: CancellableRunner, health: ConnectionHealth, registry: ConnectionRegistry) -> Runner:
@@ -205,9 +214,9 @@ def interactive_shell(settings: Settings, environ: Mapping[str, str] | None = No
     return shell, health
 
 
-def tell_once(shell: Shell, history: ShellHistory) -> None:
+def tell_once(shell: Shell, history: ShellHistory | None) -> None:
     """Say on stderr, once per session, that the history is kept in memory only (and why)."""
-    notice = history.notice()
+    notice = history.notice() if history is not None else None
     if notice:
         shell.renderer.err.write(notice + "\n")
         shell.renderer.err.flush()
@@ -226,6 +235,7 @@ def run(settings: Settings, first_line: str = "", config: "Config | None" = None
         elif first_line:
             starting = StartupConnect(shell, first_line, first_line.split()[1])
         history = ctx.history
+        assert history is not None  # interactive_shell gave the shell its history
         tell_once(shell, history)
         session = build_session(shell, history, health, equipped=False,
                                 connecting=starting.connecting if starting else lambda: None)

@@ -8,7 +8,7 @@ an error that names the field. The backend turns a CollectionSpec into pymilvus 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field as dataclass_field
 from typing import Any, Iterable, Mapping, Sequence
 
 from .catalog import CollectionInfo, FieldInfo, IndexInfo
@@ -86,7 +86,7 @@ class IndexSpec:
     field: str
     type: str = "AUTOINDEX"
     metric: str = ""  # "" lets the server choose
-    params: Mapping[str, Any] = field(default_factory=dict)
+    params: Mapping[str, Any] = dataclass_field(default_factory=dict)
     name: str = ""  # "" names it after the field
 
 
@@ -102,7 +102,7 @@ class CollectionSpec:
     indexes: tuple[IndexSpec, ...] = ()
     partitions: tuple[str, ...] = ()
     functions: tuple[FunctionSpec, ...] = ()
-    properties: Mapping[str, str] = field(default_factory=dict)
+    properties: Mapping[str, str] = dataclass_field(default_factory=dict)
     num_partitions: int | None = None  # with a partition key: how many partitions the server makes
 
     @property
@@ -322,7 +322,7 @@ def _index(w: Where, number: int, raw: Any, fields: Sequence[str]) -> IndexSpec:
         raise w.fail(where, f"an index is a JSON object, not {json_type(raw)}")
     no_unknown(w, where, raw, _INDEX_KEYS)
     field_name = raw.get("field")
-    if field_name not in fields:
+    if not isinstance(field_name, str) or field_name not in fields:
         raise w.fail(where, f"\"field\" must name one of the fields ({', '.join(fields)}), not {field_name!r}")
     params = raw.get("params") or {}
     if not isinstance(params, dict):

@@ -4,7 +4,7 @@ checked against the document's fields, each mistake named by its place."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field as dataclass_field
 from typing import TYPE_CHECKING, Any, Mapping, Protocol, Sequence
 
 from .doc_checks import Where, json_text, names_list, no_unknown, optional, typed
@@ -13,14 +13,19 @@ if TYPE_CHECKING:
     from .catalog import FunctionInfo
 
 
-class FieldSpec(Protocol):
-    """What a function checks of a field (schema_doc.FieldSpec has it)."""
+class FieldLike(Protocol):
+    """What a function checks of a field (schema_doc.FieldSpec has it; this module cannot import it)."""
 
-    name: str
-    type: str
-    primary_key: bool
-    enable_analyzer: bool
-    function_output: bool
+    @property
+    def name(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def primary_key(self) -> bool: ...
+    @property
+    def enable_analyzer(self) -> bool: ...
+    @property
+    def function_output(self) -> bool: ...
 
 # pymilvus's FunctionType names (3.0.2); the server describes a function by one of them.
 FUNCTION_TYPES = ("BM25", "TEXTEMBEDDING", "RERANK", "MINHASH")
@@ -33,7 +38,7 @@ class FunctionSpec:
     type: str  # one of FUNCTION_TYPES
     inputs: tuple[str, ...]
     outputs: tuple[str, ...]
-    params: Mapping[str, Any] = field(default_factory=dict)
+    params: Mapping[str, Any] = dataclass_field(default_factory=dict)
     description: str = ""
 
 
@@ -43,7 +48,7 @@ def function_doc(fn: FunctionInfo) -> dict[str, Any]:
             "description": fn.description}
 
 
-def parse_function(w: Where, number: int, raw: Any, fields: Sequence[FieldSpec]) -> FunctionSpec:
+def parse_function(w: Where, number: int, raw: Any, fields: Sequence[FieldLike]) -> FunctionSpec:
     where = f"function {number}"
     if not isinstance(raw, dict):
         raise w.fail(where, "a function is a JSON object: {\"name\": ..., \"type\": \"BM25\", "
@@ -69,7 +74,7 @@ def parse_function(w: Where, number: int, raw: Any, fields: Sequence[FieldSpec])
     return FunctionSpec(name, kind, inputs, outputs, dict(params), optional(w, where, raw, "description", str) or "")
 
 
-def _check_bm25(w: Where, where: str, inputs: Sequence[FieldSpec], outputs: Sequence[FieldSpec]) -> None:
+def _check_bm25(w: Where, where: str, inputs: Sequence[FieldLike], outputs: Sequence[FieldLike]) -> None:
     if len(inputs) != 1 or inputs[0].type != "VARCHAR":
         raise w.fail(where, "a BM25 function reads one VarChar field")
     if not inputs[0].enable_analyzer:
@@ -79,7 +84,7 @@ def _check_bm25(w: Where, where: str, inputs: Sequence[FieldSpec], outputs: Sequ
         raise w.fail(where, "a BM25 function writes one SparseFloatVector field")
 
 
-def check_outputs(w: Where, fields: Sequence[FieldSpec], functions: Sequence[FunctionSpec]) -> None:
+def check_outputs(w: Where, fields: Sequence[FieldLike], functions: Sequence[FunctionSpec]) -> None:
     """Each field marked "function_output" is written by a function, and by one only."""
     written: dict[str, str] = {}
     for fn in functions:

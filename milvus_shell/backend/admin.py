@@ -196,7 +196,7 @@ class AdminOps:
         request = milvus_pb2.GetMetricsRequest(request=json.dumps({"metric_type": "system_info"}))
         response = handler._stub.GetMetrics(request, timeout=timeout)  # noqa: SLF001
         check_status(response.status)
-        return response.response
+        return str(response.response)
 
 
 def _level(value: Any) -> str:

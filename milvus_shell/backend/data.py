@@ -7,13 +7,10 @@ Rows come back as plain dicts of plain values (bytes as they are; the renderer s
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from ..catalog import CollectionInfo, FieldInfo
 from ..wording import worded
-
-if TYPE_CHECKING:
-    from . import Session
 
 # --limit all reads through a query iterator, one server reply per batch. Bigger batches are much
 # faster (each is one round trip; Milvus Lite scans the collection per call) but a batch is in memory
@@ -39,7 +36,7 @@ class RowStream:
     neither skips nor repeats rows). An iterator without those options keeps its first size.
     """
 
-    def __init__(self, session: "Session", collection: str, filter_expr: str, iterator: Any,
+    def __init__(self, session: DataOps, collection: str, filter_expr: str, iterator: Any,
                  batch_size: int = 0, sizer: "BatchSizer | None" = None) -> None:
         self._session = session
         self._sizer = sizer
@@ -81,7 +78,8 @@ class RowStream:
     def _next(self, timeout: float) -> list[dict[str, Any]]:
         # The iterator carries its own per-call timeout (given when it was made); ``timeout`` is
         # what session.call adds to every call.
-        return self._iterator.next()
+        rows: list[dict[str, Any]] = self._iterator.next()
+        return rows
 
     def close(self) -> None:
         if not self._closed:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import fcntl
 import os
+from typing import Any
 
 from ..errors import ConnectFailed
 
 INSTALL_HINT = "install it with: pip install 'milvus-shell[lite]'  (or: pip install milvus-lite)"
 
 
-def _manager():
+def _manager() -> Any:
     try:
         from milvus_lite.server_manager import server_manager_instance  # noqa: PLC0415
     except ImportError:
@@ -26,7 +27,7 @@ def start(path: str) -> str:
         raise ConnectFailed(f"cannot open Milvus Lite at {path}: folder {parent} does not exist", "lite")
     if os.path.exists(path) and not os.path.isdir(path):
         raise ConnectFailed(f"cannot open Milvus Lite at {path}: it is a file, not a data folder", "lite")
-    uri = manager.start_and_get_uri(path)
+    uri: str | None = manager.start_and_get_uri(path)
     if uri is None:
         if _locked_by_another_process(path):
             raise ConnectFailed(f"Milvus Lite could not start on {path}: another process is using that data folder",

@@ -20,7 +20,7 @@ def _kind(data_type: Any) -> str:
         from pymilvus import DataType  # noqa: PLC0415
 
         try:
-            return DataType(data_type).name
+            return str(DataType(data_type).name)
         except ValueError:
             return f"TYPE_{data_type}"
     return str(data_type).upper()

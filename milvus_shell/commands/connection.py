@@ -132,7 +132,7 @@ def _secret(ctx: ShellContext, alias: str, kind: str, given: str | None, previou
     if given is not None and given != SECRET_MASK:
         return given
     if given == SECRET_MASK and previous is not None and getattr(previous, kind):
-        return getattr(previous, kind)
+        return str(getattr(previous, kind))
     if kind == "token" and ctx.ask_secret is None:
         raise UsageError("--token *** is a masked token from the history, not a token",
                          "give the token again, or set MILVUS_TOKEN")
@@ -200,6 +200,7 @@ def use(ctx: ShellContext, inv: Invocation) -> Message:
     alias = inv.arg("ALIAS")
     ctx.registry.use(alias)
     view = ctx.registry.view(alias)
+    assert view is not None  # use() refused an unknown alias, and an alias once known stays
     return Message(f"using {alias} ({view.address}, database {view.database})")
 
 

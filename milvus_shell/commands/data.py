@@ -107,6 +107,7 @@ def search(ctx: ShellContext, inv: Invocation) -> Table:
     field = vector_field(info, inv.opt("field"))
     vectors = query_vectors(ctx, session, inv, info, field)
     limit = _limit(inv, DEFAULT_SEARCH_LIMIT)
+    assert limit is not None  # search's --limit has no "all"
     fields = _field_list(inv, info)
     if fields is None:  # every scalar field; vectors only when asked for
         fields = [f.name for f in info.fields if not f.is_vector and not f.primary]
@@ -150,7 +151,7 @@ def query_vectors(ctx: ShellContext, session: ServerSession, inv: Invocation, in
         if not rows:
             raise UsageError(f"no row with {info.primary.name} {like} in {info.name!r}")
         return [rows[0][field.name]]
-    vectors = value  # the VECTORS kind parsed and checked them: finite float32 numbers
+    vectors: list[Any] = value  # the VECTORS kind parsed and checked them: finite float32 numbers
     for v in vectors:
         if field.dim is not None and field.kind != "BINARY_VECTOR" and len(v) != field.dim:
             raise UsageError(

@@ -240,6 +240,7 @@ def _write_file(ctx: ShellContext, info: CollectionInfo, send: Callable[..., lis
                     flush()
                 if not batch:
                     first = item.line
+                assert item.row is not None  # an Item without an error carries its row
                 batch.append(item.row)
                 size += item.size
                 last = item.line
