@@ -254,6 +254,9 @@ class ServerCapabilities:
     describe_database: bool = True
     compaction: bool = True
     metrics: bool = True
+    # VarChar max_length counts UTF-8 bytes (Milvus 2.3.5 refused 10 x "é" in a VarChar(10));
+    # Milvus Lite counts characters.
+    varchar_in_bytes: bool = False
 
     @property
     def label(self) -> str:
@@ -284,4 +287,5 @@ def capabilities_of(version_text: str) -> ServerCapabilities:
     return ServerCapabilities(
         version_text=version_text, version=version, hybrid_search=modern, several_vector_fields=modern,
         sparse_vectors=modern, nullable_fields=not version or version >= (2, 5), describe_database=modern,
+        varchar_in_bytes=True,
     )
