@@ -209,7 +209,8 @@ class DataOps:
         """For each query vector, its hits nearest first: {"id": ..., "distance": ..., "entity": {...}}."""
         with worded(self, collection=collection, filter_expr=filter_expr):
             results = self.call(
-                self.client.search, collection, data=[list(v) for v in vectors], anns_field=field,
+                self.client.search, collection, anns_field=field,
+                data=[v if isinstance(v, bytes) else list(v) for v in vectors],  # bytes: binary, float16
                 limit=limit, filter=filter_expr, output_fields=list(fields), search_params=params,
                 partition_names=list(partitions) if partitions else None,
             )
