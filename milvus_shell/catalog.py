@@ -257,6 +257,9 @@ class ServerCapabilities:
     # VarChar max_length counts UTF-8 bytes (Milvus 2.3.5 refused 10 x "é" in a VarChar(10));
     # Milvus Lite counts characters.
     varchar_in_bytes: bool = False
+    # The longest JSON value (compact, UTF-8) a JSON field takes: 65,536 bytes on Milvus 2.3.5
+    # ("the length (200011) of json field (meta) exceeds max length (65536)"); None: no known bound.
+    json_max_bytes: int | None = None
 
     @property
     def label(self) -> str:
@@ -287,5 +290,5 @@ def capabilities_of(version_text: str) -> ServerCapabilities:
     return ServerCapabilities(
         version_text=version_text, version=version, hybrid_search=modern, several_vector_fields=modern,
         sparse_vectors=modern, nullable_fields=not version or version >= (2, 5), describe_database=modern,
-        varchar_in_bytes=True,
+        varchar_in_bytes=True, json_max_bytes=65_536 if version and version < (2, 4) else None,
     )

@@ -16,7 +16,7 @@ import math
 import struct
 from typing import Any, Callable
 
-from .catalog import CollectionInfo, FieldInfo
+from .catalog import CollectionInfo, FieldInfo, ServerCapabilities
 from .schema_doc import TYPE_NAMES
 
 FLOAT32_MAX = 3.4028234663852886e38
@@ -158,9 +158,15 @@ def _varchar_check(field: FieldInfo, in_bytes: bool = False) -> Check:
     return check
 
 
-def _json_check(field: FieldInfo) -> Check:
+def _json_check(field: FieldInfo, longest: int | None = None) -> Check:
+    """``longest``: the most bytes the server takes for one JSON value (written compact, in UTF-8)."""
     def check(value: Any) -> Any:
         _no_bad_numbers(value, field.name)
+        if longest is not None and isinstance(value, (dict, list, str)):
+            size = len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8", "surrogatepass"))
+            if size > longest:
+                raise RowError(f"a JSON value of {size:,} bytes is more than this server takes in a JSON "
+                               f"field ({longest:,} bytes)", field.name)
         return value
 
     return check
@@ -194,7 +200,7 @@ def _element(field: FieldInfo) -> FieldInfo:
 def _array_check(field: FieldInfo, in_bytes: bool = False) -> Check:
     capacity = field.max_capacity
     kind = field.element_kind
-    each = field_check(_element(field), in_bytes) if kind in _CHECKS and kind not in ("ARRAY", "JSON") else None
+    each = field_check(_element(field), ServerCapabilities(varchar_in_bytes=in_bytes)) if kind in _CHECKS and kind not in ("ARRAY", "JSON") else None
 
     def check(value: Any) -> Any:
         if not isinstance(value, list):
@@ -338,20 +344,24 @@ _CHECKS: dict[str, Callable[[FieldInfo], Check]] = {
 }
 
 
-def field_check(field: FieldInfo, in_bytes: bool) -> Check:
+def field_check(field: FieldInfo, server: ServerCapabilities | None = None) -> Check:
+    """The check of one field's values, in the units ``server`` counts in."""
+    in_bytes = server is not None and server.varchar_in_bytes
     if field.kind in ("VARCHAR", "STRING", "TEXT"):
         return _varchar_check(field, in_bytes)
     if field.kind == "ARRAY":
         return _array_check(field, in_bytes)
+    if field.kind == "JSON":
+        return _json_check(field, server.json_max_bytes if server is not None else None)
     return _CHECKS.get(field.kind, _pass)(field)
 
 
 class RowChecker:
     """Converts and checks rows (dicts) against a collection's schema. ``upsert`` rows must carry
-    their primary key even when the server assigns ids on insert. ``varchar_bytes``: the server
-    counts a VarChar's max_length in UTF-8 bytes (``ServerCapabilities.varchar_in_bytes``)."""
+    their primary key even when the server assigns ids on insert. ``server``: what the server counts
+    (a VarChar's length in bytes or characters, the longest JSON value); None: characters, no bound."""
 
-    def __init__(self, info: CollectionInfo, upsert: bool = False, varchar_bytes: bool = False) -> None:
+    def __init__(self, info: CollectionInfo, upsert: bool = False, server: ServerCapabilities | None = None) -> None:
         self.info = info
         self.dynamic = info.dynamic
         self.known = frozenset(info.field_names())
@@ -366,7 +376,7 @@ class RowChecker:
                                           "(upsert takes it, to replace a row)")
                 continue
             required = not (f.nullable or f.has_default)
-            check = field_check(f, varchar_bytes)
+            check = field_check(f, server)
             if f.nullable:
                 check = _nullable(check)
             self.checks.append((f.name, check, required))

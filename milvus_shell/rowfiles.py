@@ -20,7 +20,7 @@ import csv
 import json
 from typing import Any, Callable, Iterator, NamedTuple, Sequence
 
-from .catalog import CollectionInfo, FieldInfo
+from .catalog import CollectionInfo, FieldInfo, ServerCapabilities
 from .rowcheck import INT_BOUNDS, TOO_DEEP, BadNumber, RowChecker, RowError, loads, shown
 from .rowinput import InputError, encoding_problem, open_input
 from .rowlimits import largest_row_bytes
@@ -405,7 +405,7 @@ def _json_reason(exc: ValueError) -> str:
 
 
 def open_rows(path: str, info: CollectionInfo, upsert: bool = False, fmt: str | None = None,
-              waiting: Callable[[], None] | None = None, varchar_bytes: bool = False) -> RowReader:
-    """``waiting`` is called while a pipe has no bytes yet; ``varchar_bytes``: see RowChecker."""
-    checker = RowChecker(info, upsert, varchar_bytes)
+              waiting: Callable[[], None] | None = None, server: ServerCapabilities | None = None) -> RowReader:
+    """``waiting`` is called while a pipe has no bytes yet; ``server``: see RowChecker."""
+    checker = RowChecker(info, upsert, server)
     return RowReader(path, checker, fmt, waiting)

@@ -168,7 +168,7 @@ _BYTE_VECTORS = ("BINARY_VECTOR", "FLOAT16_VECTOR", "BFLOAT16_VECTOR")
 def _vector_bytes(field: FieldInfo, vector: Any) -> bytes:
     """A query vector for a binary (its bytes, 0 to 255 each) or float16 field, checked as a row's."""
     try:
-        return field_check(field, False)(vector)
+        return field_check(field)(vector)
     except RowError as exc:
         raise UsageError(f"--vector: {exc.reason}", f"{field.name} is {field.type_name}" + (
             f": a query vector is {(field.dim or 0) // 8} bytes, whole numbers 0 to 255"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from typing import Any, Callable, Sequence
 
-from ..catalog import CollectionInfo, FieldInfo
+from ..catalog import CollectionInfo, FieldInfo, ServerCapabilities
 from ..context import ShellContext
 from ..errors import Cancelled, ServerError, UsageError
 from ..expr import one_of
@@ -55,10 +55,9 @@ def _write(ctx: ShellContext, inv: Invocation, verb: str) -> Message:
     info = session.describe_collection(name)
     send = session.upsert if verb == "upsert" else session.insert
     partition = inv.opt("partition") or ""
-    in_bytes = session.server.varchar_in_bytes
     if value is not None:
         return _write_inline(session, info, send, value, partition, verb, inv.opt("batch") or BATCH_ROWS)
-    return _write_file(ctx, info, send, path, partition, verb, inv, in_bytes)
+    return _write_file(ctx, info, send, path, partition, verb, inv, session.server)
 
 
 def _write_inline(session: ServerSession, info: CollectionInfo, send: Callable[..., list[Any]], value: Any,
@@ -66,7 +65,7 @@ def _write_inline(session: ServerSession, info: CollectionInfo, send: Callable[.
     rows = value if isinstance(value, list) else [value]
     if not rows:
         raise UsageError("no rows: the JSON array is empty")
-    check = RowChecker(info, upsert=verb == "upsert", varchar_bytes=session.server.varchar_in_bytes)
+    check = RowChecker(info, upsert=verb == "upsert", server=session.server)
     keys = BatchKeys(info.primary.name)
     checked: list[dict[str, Any]] = []
     for number, row in enumerate(rows, 1):
@@ -104,7 +103,7 @@ def _write_inline(session: ServerSession, info: CollectionInfo, send: Callable[.
 
 
 def _write_file(ctx: ShellContext, info: CollectionInfo, send: Callable[..., list[Any]], path: str,
-                partition: str, verb: str, inv: Invocation, in_bytes: bool) -> Message:
+                partition: str, verb: str, inv: Invocation, server: ServerCapabilities) -> Message:
     name = info.name
     max_rows = inv.opt("batch") or BATCH_ROWS
 
@@ -113,7 +112,7 @@ def _write_file(ctx: ShellContext, info: CollectionInfo, send: Callable[..., lis
 
     try:
         reader = open_rows(path, info, upsert=verb == "upsert", fmt=inv.opt("file_format"), waiting=waiting,
-                           varchar_bytes=in_bytes)
+                           server=server)
     except FileError as exc:
         raise UsageError(f"{exc}; nothing was {verb}ed", exc.hint or None) from None
     bad = BadLines(path) if inv.opt("skip_bad") else None

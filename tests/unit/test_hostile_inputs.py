@@ -170,10 +170,17 @@ def test_varchar_length_in_bytes_where_the_server_counts_bytes():
     row = {"id": 1, "title": "é" * 10, "v": [1, 2]}
     assert RowChecker(ROWS)(dict(row))["title"] == "é" * 10  # characters (Milvus Lite)
     with pytest.raises(RowError) as caught:
-        RowChecker(ROWS, varchar_bytes=True)(dict(row))
+        RowChecker(ROWS, server=capabilities_of("v2.3.5"))(dict(row))
     assert "20 bytes in UTF-8 (10 characters) is longer than VarChar(10) allows" in str(caught.value)
-    assert RowChecker(ROWS, varchar_bytes=True)({"id": 1, "title": "é" * 5, "v": [1, 2]})
+    assert RowChecker(ROWS, server=capabilities_of("v2.3.5"))({"id": 1, "title": "é" * 5, "v": [1, 2]})
     assert capabilities_of("v2.3.5").varchar_in_bytes and not capabilities_of("milvus_lite-3.2.2").varchar_in_bytes
+
+
+def test_a_json_value_over_the_servers_bound_is_a_bad_row():
+    row = {"id": 1, "meta": {"text": "y" * 70_000}, "v": [0.5] * 16384}
+    assert RowChecker(WIDE, server=capabilities_of("milvus_lite-3.2.2"))(dict(row))
+    with pytest.raises(RowError, match="a JSON value of 70,011 bytes is more than this server takes"):
+        RowChecker(WIDE, server=capabilities_of("v2.3.5"))(dict(row))
 
 
 # -- 15: binary and float16 vectors ---------------------------------------------------------------
