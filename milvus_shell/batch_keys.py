@@ -19,9 +19,8 @@ SHOWN = 10  # folds named in the closing note; the rest are counted
 
 
 def repeated_key(name: str, key: Any, first: int, where: str = "line") -> RowError:
-    return RowError(f"primary key {shown(key)} is given again (first on {where} {first:,}): an insert "
-                    "never replaces, and the server would keep both or count both (use upsert to "
-                    "replace a row)", name)
+    return RowError(f"primary key {shown(key)} is given again (first on {where} {first:,}): one insert "
+                    "may not hold a key twice (upsert replaces a row by its key)", name)
 
 
 class BatchKeys:
