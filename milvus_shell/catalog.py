@@ -260,6 +260,9 @@ class ServerCapabilities:
     # The longest JSON value (compact, UTF-8) a JSON field takes: 65,536 bytes on Milvus 2.3.5
     # ("the length (200011) of json field (meta) exceeds max length (65536)"); None: no known bound.
     json_max_bytes: int | None = None
+    # Searching a Float16 / BFloat16 field: Milvus 2.3.5 stores such vectors but a search of one gave
+    # no hits, or a distance of 3e34 between a vector and itself (measured with pymilvus 3.0.2).
+    half_float_search: bool = True
 
     @property
     def label(self) -> str:
@@ -291,4 +294,5 @@ def capabilities_of(version_text: str) -> ServerCapabilities:
         version_text=version_text, version=version, hybrid_search=modern, several_vector_fields=modern,
         sparse_vectors=modern, nullable_fields=not version or version >= (2, 5), describe_database=modern,
         varchar_in_bytes=True, json_max_bytes=65_536 if version and version < (2, 4) else None,
+        half_float_search=modern,
     )

@@ -152,6 +152,10 @@ def query_vectors(ctx: ShellContext, session: ServerSession, inv: Invocation, in
             raise UsageError(f"no row with {info.primary.name} {like} in {info.name!r}")
         return [rows[0][field.name]]
     vectors = value  # the VECTORS kind parsed and checked them: finite float32 numbers
+    if field.kind != "BINARY_VECTOR" and field.kind in _BYTE_VECTORS and not session.server.half_float_search:
+        raise UsageError(f"{session.server.label} does not search {field.type_name} fields correctly (it "
+                         "gives no hits, or a huge distance between a vector and itself)",
+                         "it stores and returns them; search them on Milvus 2.4 or later")
     if field.kind in _BYTE_VECTORS:  # sent as their bytes, as the server compares them
         return [_vector_bytes(field, v) for v in vectors]
     for v in vectors:
