@@ -267,6 +267,15 @@ class ServerCapabilities:
     analyzers: bool = True  # enable_analyzer, analyzer_params, enable_match on VarChar (from 2.5)
     clustering_keys: bool = True  # kept from 2.4; Milvus Lite accepts one and drops it
     partition_counts: bool = True  # num_partitions with a partition key; Milvus Lite always makes 16
+    # VarChar max_length counts UTF-8 bytes (Milvus 2.3.5 refused 10 x "é" in a VarChar(10));
+    # Milvus Lite counts characters.
+    varchar_in_bytes: bool = False
+    # The longest JSON value (compact, UTF-8) a JSON field takes: 65,536 bytes on Milvus 2.3.5
+    # ("the length (200011) of json field (meta) exceeds max length (65536)"); None: no known bound.
+    json_max_bytes: int | None = None
+    # Searching a Float16 / BFloat16 field: Milvus 2.3.5 stores such vectors but a search of one gave
+    # no hits, or a distance of 3e34 between a vector and itself (measured with pymilvus 3.0.2).
+    half_float_search: bool = True
 
     @property
     def label(self) -> str:
@@ -300,4 +309,6 @@ def capabilities_of(version_text: str) -> ServerCapabilities:
         version_text=version_text, version=version, hybrid_search=modern, several_vector_fields=modern,
         sparse_vectors=modern, nullable_fields=from_2_5, describe_database=modern,
         functions=from_2_5, analyzers=from_2_5, clustering_keys=modern,
+        varchar_in_bytes=True, json_max_bytes=65_536 if version and version < (2, 4) else None,
+        half_float_search=modern,
     )

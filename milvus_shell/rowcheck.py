@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import json
 import math
+import struct
 from typing import Any, Callable
 
-from .catalog import CollectionInfo, FieldInfo
+from .catalog import CollectionInfo, FieldInfo, ServerCapabilities
 from .schema_doc import TYPE_NAMES
 
 FLOAT32_MAX = 3.4028234663852886e38
@@ -136,22 +137,36 @@ def _bool_check(field: FieldInfo) -> Check:
     return check
 
 
-def _varchar_check(field: FieldInfo) -> Check:
+def _varchar_check(field: FieldInfo, in_bytes: bool = False) -> Check:
+    """``in_bytes``: the server counts max_length in UTF-8 bytes (Milvus 2.3), not characters."""
     longest = field.max_length
 
     def check(value: Any) -> Any:
         if not isinstance(value, str):
             raise _wrong(value, "a string", field)
-        if longest is not None and len(value) > longest:
-            raise RowError(f"{len(value)} characters is longer than {field.type_name} allows", field.name)
+        if longest is not None and len(value) > longest // (4 if in_bytes else 1):
+            if not in_bytes and len(value) > longest:
+                raise RowError(f"{len(value)} characters is longer than {field.type_name} allows", field.name)
+            if in_bytes:
+                size = len(value.encode("utf-8", errors="surrogatepass"))
+                if size > longest:
+                    raise RowError(f"{size} bytes in UTF-8 ({len(value)} characters) is longer than "
+                                   f"{field.type_name} allows (this server counts its length in bytes)",
+                                   field.name)
         return value
 
     return check
 
 
-def _json_check(field: FieldInfo) -> Check:
+def _json_check(field: FieldInfo, longest: int | None = None) -> Check:
+    """``longest``: the most bytes the server takes for one JSON value (written compact, in UTF-8)."""
     def check(value: Any) -> Any:
         _no_bad_numbers(value, field.name)
+        if longest is not None and isinstance(value, (dict, list, str)):
+            size = len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8", "surrogatepass"))
+            if size > longest:
+                raise RowError(f"a JSON value of {size:,} bytes is more than this server takes in a JSON "
+                               f"field ({longest:,} bytes)", field.name)
         return value
 
     return check
@@ -182,10 +197,10 @@ def _element(field: FieldInfo) -> FieldInfo:
     return FieldInfo(field.name, shown, kind, max_length=max_length)
 
 
-def _array_check(field: FieldInfo) -> Check:
+def _array_check(field: FieldInfo, in_bytes: bool = False) -> Check:
     capacity = field.max_capacity
-    inner = _CHECKS.get(field.element_kind)
-    each = inner(_element(field)) if inner is not None and field.element_kind not in ("ARRAY", "JSON") else None
+    kind = field.element_kind
+    each = field_check(_element(field), ServerCapabilities(varchar_in_bytes=in_bytes)) if kind in _CHECKS and kind not in ("ARRAY", "JSON") else None
 
     def check(value: Any) -> Any:
         if not isinstance(value, list):
@@ -233,16 +248,62 @@ def _float_vector_check(field: FieldInfo) -> Check:
     return check
 
 
+def _from_hex(value: str, size: int, field: FieldInfo) -> bytes:
+    """A vector given as hex (as export writes a binary or float16 vector): its bytes."""
+    try:
+        data = bytes.fromhex(value)
+    except ValueError:
+        raise RowError(f"{shown(value)} is not hex digits ({field.type_name} as text is {size * 2} hex "
+                       "digits)", field.name) from None
+    if size and len(data) != size:
+        raise RowError(f"wrong vector size: {len(data)} bytes of hex, but {field.type_name} takes {size} "
+                       "bytes", field.name)
+    return data
+
+
 def _binary_vector_check(field: FieldInfo) -> Check:
     size = (field.dim or 0) // 8
 
     def check(value: Any) -> Any:
+        if isinstance(value, str):
+            return _from_hex(value, size, field)
         if isinstance(value, list) and all(type(v) is int and 0 <= v <= 255 for v in value):
             if size and len(value) != size:
                 raise RowError(f"wrong vector dimension: {len(value)} bytes, but {field.type_name} "
                                f"takes {size} bytes ({field.dim} bits)", field.name)
             return bytes(value)
-        raise _wrong(value, f"a list of {size} bytes (whole numbers 0 to 255)", field)
+        raise _wrong(value, f"a list of {size} bytes (whole numbers 0 to 255) or {size * 2} hex digits", field)
+
+    return check
+
+
+FLOAT16_MAX = 65504.0
+
+
+def half_floats(values: list[Any], kind: str) -> bytes:
+    """A float16 or bfloat16 vector's bytes, as the server stores them (little-endian). OverflowError
+    when a number is beyond float16's range."""
+    n = len(values)
+    if kind == "FLOAT16_VECTOR":
+        return struct.pack(f"<{n}e", *values)
+    words = struct.unpack(f"<{n}I", struct.pack(f"<{n}f", *values))  # bfloat16: float32's top half,
+    return struct.pack(f"<{n}H", *(((w + 0x7FFF + ((w >> 16) & 1)) >> 16) & 0xFFFF for w in words))  # rounded
+
+
+def _half_vector_check(field: FieldInfo) -> Check:
+    """Float16 and BFloat16 vectors: numbers (checked as a float vector's), sent as their bytes, which
+    every server reads (Milvus 2.3 ignores the float32 numbers pymilvus would send); or hex."""
+    numbers = _float_vector_check(field)
+    size = (field.dim or 0) * 2
+
+    def check(value: Any) -> Any:
+        if isinstance(value, str):
+            return _from_hex(value, size, field)
+        value = numbers(value)
+        try:
+            return half_floats(value, field.kind)
+        except (OverflowError, struct.error):
+            raise RowError(f"a number beyond Float16's range (±{FLOAT16_MAX:g}) is not allowed", field.name) from None
 
     return check
 
@@ -276,18 +337,31 @@ _CHECKS: dict[str, Callable[[FieldInfo], Check]] = {
     "VARCHAR": _varchar_check, "STRING": _varchar_check, "TEXT": _varchar_check,
     "JSON": _json_check,
     "ARRAY": _array_check,
-    "FLOAT_VECTOR": _float_vector_check, "FLOAT16_VECTOR": _float_vector_check,
-    "BFLOAT16_VECTOR": _float_vector_check,
+    "FLOAT_VECTOR": _float_vector_check, "FLOAT16_VECTOR": _half_vector_check,
+    "BFLOAT16_VECTOR": _half_vector_check,
     "BINARY_VECTOR": _binary_vector_check,
     "SPARSE_FLOAT_VECTOR": _sparse_check,
 }
 
 
+def field_check(field: FieldInfo, server: ServerCapabilities | None = None) -> Check:
+    """The check of one field's values, in the units ``server`` counts in."""
+    in_bytes = server is not None and server.varchar_in_bytes
+    if field.kind in ("VARCHAR", "STRING", "TEXT"):
+        return _varchar_check(field, in_bytes)
+    if field.kind == "ARRAY":
+        return _array_check(field, in_bytes)
+    if field.kind == "JSON":
+        return _json_check(field, server.json_max_bytes if server is not None else None)
+    return _CHECKS.get(field.kind, _pass)(field)
+
+
 class RowChecker:
     """Converts and checks rows (dicts) against a collection's schema. ``upsert`` rows must carry
-    their primary key even when the server assigns ids on insert."""
+    their primary key even when the server assigns ids on insert. ``server``: what the server counts
+    (a VarChar's length in bytes or characters, the longest JSON value); None: characters, no bound."""
 
-    def __init__(self, info: CollectionInfo, upsert: bool = False) -> None:
+    def __init__(self, info: CollectionInfo, upsert: bool = False, server: ServerCapabilities | None = None) -> None:
         self.info = info
         self.dynamic = info.dynamic
         self.known = frozenset(info.field_names())
@@ -302,7 +376,7 @@ class RowChecker:
                                           "(upsert takes it, to replace a row)")
                 continue
             required = not (f.nullable or f.has_default)
-            check = _CHECKS.get(f.kind, _pass)(f)
+            check = field_check(f, server)
             if f.nullable:
                 check = _nullable(check)
             self.checks.append((f.name, check, required))

@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import stat
-from typing import IO, Any, Callable, Iterator, NamedTuple, Sequence
+from typing import Any, Callable, Iterator, NamedTuple, Sequence
 
-from .catalog import CollectionInfo, FieldInfo
+from .catalog import CollectionInfo, FieldInfo, ServerCapabilities
 from .rowcheck import INT_BOUNDS, TOO_DEEP, BadNumber, RowChecker, RowError, loads, shown
+from .rowinput import InputError, encoding_problem, open_input
+from .rowlimits import largest_row_bytes
 
 FORMATS = ("jsonl", "json", "csv")
 ARRAY_CHUNK = 1 << 20  # a JSON array is read this many bytes at a time
@@ -31,6 +31,10 @@ ARRAY_CHUNK = 1 << 20  # a JSON array is read this many bytes at a time
 
 class FileError(ValueError):
     """The file cannot be read as rows at all (not a JSON array, no CSV header, unreadable)."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.hint = hint
 
 
 class Item(NamedTuple):
@@ -65,23 +69,40 @@ class RowReader:
     """Items of a file, in order; ``bytes_read`` of ``total_bytes`` so far. Use as a context manager
     (or call ``close``). ``header`` is the CSV header line (a file of bad CSV lines starts with it)."""
 
-    def __init__(self, path: str, check: RowChecker, fmt: str | None = None) -> None:
+    def __init__(self, path: str, check: RowChecker, fmt: str | None = None,
+                 waiting: Callable[[], None] | None = None) -> None:
         self.path = path
         self.check = check
+        self.longest = largest_row_bytes(check.info)  # a longer line or record cannot be a row
         try:
-            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-        except OSError as exc:
-            raise FileError(f"cannot read {path}: {(exc.strerror or str(exc)).lower()}") from None
-        st = os.fstat(fd)
-        if stat.S_ISDIR(st.st_mode):
-            os.close(fd)
-            raise FileError(f"cannot read {path}: it is a folder")
-        self.file: IO[bytes] = os.fdopen(fd, "rb", buffering=1 << 16)
-        self.total_bytes = st.st_size if stat.S_ISREG(st.st_mode) else None
+            self.file, self.total_bytes = open_input(path, waiting)
+        except InputError as exc:
+            raise FileError(str(exc)) from None
         self.bytes_read = 0
         self.header = ""
-        first = self.file.peek(64)[:64] if hasattr(self.file, "peek") else b""
+        first = self.file.peek(64)[:64]
+        problem = encoding_problem(first)
+        if problem is not None:
+            self.file.close()
+            raise FileError(f"cannot read {path} as rows: {problem}",
+                            "save it as UTF-8 (e.g. iconv -f UTF-16 -t UTF-8) and load that")
         self.format = fmt or detect_format(path, first)
+
+    def _too_long(self, line: int) -> FileError:
+        return FileError(f"{self.path}: line {line:,} is longer than any row of {self.check.info.name!r} "
+                         f"can be ({self.longest:,} bytes): nothing after it was read")
+
+    def _lines(self) -> Iterator[bytes]:
+        """The file's lines, each refused (FileError) once longer than a row can be."""
+        readline, longest, number = self.file.readline, self.longest, 0
+        while True:
+            raw = readline(longest + 1)
+            if not raw:
+                return
+            number += 1
+            if len(raw) > longest:
+                raise self._too_long(number)
+            yield raw
 
     def __enter__(self) -> "RowReader":
         return self
@@ -109,7 +130,7 @@ class RowReader:
     def _jsonl(self) -> Iterator[Item]:
         check, decode, raw_decode = self.check, _DECODER.decode, _DECODER.raw_decode
         number = 0
-        for raw in self.file:
+        for raw in self._lines():
             number += 1
             size = len(raw)
             self.bytes_read += size
@@ -211,6 +232,8 @@ class RowReader:
                         continue
                     break
                 except ValueError as exc:
+                    if len(buf) - pos > self.longest:
+                        raise self._too_long(start_line) from None
                     if more():
                         continue
                     raise FileError(f"{self.path}: line {start_line}: not valid JSON: "
@@ -226,14 +249,19 @@ class RowReader:
     # CSV: a header, then one row per record; cells converted by the field's type.
     def _csv(self) -> Iterator[Item]:
         convert = _CsvCells(self.check)
-        number = 0
+        number = record_bytes = 0
+        if csv.field_size_limit() < self.longest:  # the csv module's own limit is 128 KB a cell
+            csv.field_size_limit(self.longest)
         pending: list[tuple[str, int]] = []  # the physical lines of the record being read
 
         def lines() -> Iterator[str]:
-            nonlocal number
-            for raw in self.file:
+            nonlocal number, record_bytes
+            for raw in self._lines():
                 number += 1
                 self.bytes_read += len(raw)
+                record_bytes += len(raw)
+                if record_bytes > self.longest:  # a quoted cell that goes on and on
+                    raise self._too_long(number - len(pending))
                 text = raw.decode("utf-8", errors="replace")
                 if number == 1:
                     text = text.lstrip("\ufeff")
@@ -251,6 +279,7 @@ class RowReader:
         names = [h.strip() for h in header]
         convert.set_header(names)
         pending.clear()
+        record_bytes = 0
         while True:
             try:
                 record = next(reader)
@@ -261,12 +290,14 @@ class RowReader:
                 text = "".join(t for t, _ in pending).rstrip("\r\n")
                 size = sum(s for _, s in pending)
                 pending.clear()
+                record_bytes = 0
                 yield Item(first_line, text, size, error=RowError(f"not valid CSV: {exc}"))
                 continue
             first_line = number - len(pending) + 1
             text = "".join(t for t, _ in pending).rstrip("\r\n")
             size = sum(s for _, s in pending)
             pending.clear()
+            record_bytes = 0
             if not record or (len(record) == 1 and not record[0].strip()):
                 continue
             try:
@@ -345,9 +376,13 @@ def _cell_converter(field: FieldInfo | None, name: str) -> Callable[[str], Any]:
             raise bad(cell, "true or false")
         return boolean
     if kind in ("JSON", "ARRAY") or kind.endswith("_VECTOR"):
+        hex_ok = kind in ("BINARY_VECTOR", "FLOAT16_VECTOR", "BFLOAT16_VECTOR")
+
         def parsed(cell: str) -> Any:
             if cell == "":
                 return _MISSING
+            if hex_ok and not cell.lstrip().startswith("["):
+                return cell.strip()  # its bytes in hex, as export writes them
             try:
                 return loads(cell)
             except ValueError as exc:
@@ -369,6 +404,8 @@ def _json_reason(exc: ValueError) -> str:
     return str(exc)
 
 
-def open_rows(path: str, info: CollectionInfo, upsert: bool = False, fmt: str | None = None) -> RowReader:
-    checker = RowChecker(info, upsert)
-    return RowReader(path, checker, fmt)
+def open_rows(path: str, info: CollectionInfo, upsert: bool = False, fmt: str | None = None,
+              waiting: Callable[[], None] | None = None, server: ServerCapabilities | None = None) -> RowReader:
+    """``waiting`` is called while a pipe has no bytes yet; ``server``: see RowChecker."""
+    checker = RowChecker(info, upsert, server)
+    return RowReader(path, checker, fmt, waiting)

@@ -137,6 +137,8 @@ def _plain_value(value: Any) -> Any:
     if isinstance(value, (str, int, float, bool, bytes, dict)) or value is None:
         return value
     if isinstance(value, list):
+        if len(value) == 1 and type(value[0]) is bytes:
+            return value[0]  # a binary or float16 vector: pymilvus gives its bytes in a list of one
         if value and type(value[0]) in _PLAIN_TYPES and type(value[-1]) in _PLAIN_TYPES:
             return value  # a vector or an array from pymilvus: already plain (elements share a type)
         return [_plain_value(v) for v in value]
@@ -157,7 +159,9 @@ class DataOps:
 
     def count(self, collection: str, filter_expr: str = "") -> int:
         with worded(self, collection=collection, filter_expr=filter_expr):
-            rows = self.call(self.client.query, collection, filter=filter_expr, output_fields=["count(*)"])
+            # Strong: every row written so far is counted (a collection's own level may be Bounded)
+            rows = self.call(self.client.query, collection, filter=filter_expr, output_fields=["count(*)"],
+                             consistency_level="Strong")
         return int(rows[0]["count(*)"]) if rows else 0
 
     def query(self, collection: str, filter_expr: str, fields: Sequence[str] | None,
@@ -203,7 +207,8 @@ class DataOps:
         """For each query vector, its hits nearest first: {"id": ..., "distance": ..., "entity": {...}}."""
         with worded(self, collection=collection, filter_expr=filter_expr):
             results = self.call(
-                self.client.search, collection, data=[list(v) for v in vectors], anns_field=field,
+                self.client.search, collection, anns_field=field,
+                data=[v if isinstance(v, bytes) else list(v) for v in vectors],  # bytes: binary, float16
                 limit=limit, filter=filter_expr, output_fields=list(fields), search_params=params,
                 partition_names=list(partitions) if partitions else None,
             )

@@ -11,6 +11,7 @@ from ..context import ShellContext
 from ..errors import UsageError
 from ..expr import one_of
 from ..results import Group, Message, StreamTable, Table
+from ..rowcheck import RowError, field_check
 from ..rowshape import as_table, hits_table, stream_table
 from ..session_api import ServerSession
 from .spec import FORMAT_OPTION, Command, Invocation, Kind, Option, Positional
@@ -152,12 +153,32 @@ def query_vectors(ctx: ShellContext, session: ServerSession, inv: Invocation, in
             raise UsageError(f"no row with {info.primary.name} {like} in {info.name!r}")
         return [rows[0][field.name]]
     vectors: list[Any] = value  # the VECTORS kind parsed and checked them: finite float32 numbers
+    if field.kind != "BINARY_VECTOR" and field.kind in _BYTE_VECTORS and not session.server.half_float_search:
+        raise UsageError(f"{session.server.label} does not search {field.type_name} fields correctly (it "
+                         "gives no hits, or a huge distance between a vector and itself)",
+                         "it stores and returns them; search them on Milvus 2.4 or later")
+    if field.kind in _BYTE_VECTORS:  # sent as their bytes, as the server compares them
+        return [_vector_bytes(field, v) for v in vectors]
     for v in vectors:
         if field.dim is not None and field.kind != "BINARY_VECTOR" and len(v) != field.dim:
             raise UsageError(
                 f"wrong vector dimension: {len(v)} numbers given, but {field.name!r} is {field.type_name}"
             )
     return vectors
+
+
+_BYTE_VECTORS = ("BINARY_VECTOR", "FLOAT16_VECTOR", "BFLOAT16_VECTOR")
+
+
+def _vector_bytes(field: FieldInfo, vector: Any) -> bytes:
+    """A query vector for a binary (its bytes, 0 to 255 each) or float16 field, checked as a row's."""
+    try:
+        checked: bytes = field_check(field)(vector)
+    except RowError as exc:
+        raise UsageError(f"--vector: {exc.reason}", f"{field.name} is {field.type_name}" + (
+            f": a query vector is {(field.dim or 0) // 8} bytes, whole numbers 0 to 255"
+            if field.kind == "BINARY_VECTOR" else "")) from None
+    return checked
 
 
 def _search_params(pairs: Sequence[str]) -> dict[str, Any]:

@@ -7,10 +7,11 @@ import json
 import os
 
 from ..context import ShellContext
-from ..errors import UsageError
+from ..errors import ServerError, UsageError
 from ..kinds import MAX_JSON_DEPTH, max_nesting
 from ..results import Group, Message, Result
 from ..schema_doc import MAX_DIM, QUICK_VARCHAR_ID_LENGTH, CollectionSpec, parse_document, quick_spec
+from ..session_api import ServerSession
 from . import layout
 from .spec import Command, Effect, Invocation, Kind, Option, Positional
 
@@ -114,14 +115,34 @@ def flush(ctx: ShellContext, inv: Invocation) -> Message:
     return Message(f"flushed {name}: its rows are sealed and written to storage")
 
 
+def _not_an_alias(session: ServerSession, name: str) -> None:
+    """The server drops a collection by its own name only: an alias is refused here, in words."""
+    target = session.alias_target(name)
+    if target is not None:
+        raise UsageError(f"{name!r} is an alias of collection {target!r}: drop collection takes the "
+                         "collection's own name",
+                         f"drop collection {target} drops the collection (and its aliases); drop alias {name} "
+                         "removes only the alias")
+
+
 def drop_collection_loss(ctx: ShellContext, inv: Invocation) -> str:
     name = inv.arg("COLLECTION")
-    rows = ctx.session().row_count(name)
-    return f"drop collection {name!r} with its ~{rows} rows, indexes and partitions (this cannot be undone)"
+    session = ctx.session()
+    _not_an_alias(session, name)
+    try:
+        count = session.count(name)  # every row, as the server holds it now
+        rows = f"its {count:,} row{'s' if count != 1 else ''}"
+    except ServerError as exc:
+        if exc.kind != "not-loaded":
+            raise
+        rows = (f"its ~{session.row_count(name):,} rows (not loaded, so counted from flushed statistics: "
+                "rows not yet flushed are not in that number)")
+    return f"drop collection {name!r} with {rows}, indexes and partitions (this cannot be undone)"
 
 
 def drop_collection(ctx: ShellContext, inv: Invocation) -> Message:
     name = inv.arg("COLLECTION")
+    _not_an_alias(ctx.session(), name)
     ctx.session().drop_collection(name)
     return Message(f"dropped collection {name}")
 

@@ -10,16 +10,17 @@ when it reports "cancelled" (``ctx.cancel_note``).
 
 from __future__ import annotations
 
-import threading
 import time
 from typing import Any, Callable, Sequence
 
-from ..catalog import CollectionInfo, FieldInfo
+from ..catalog import CollectionInfo, FieldInfo, ServerCapabilities
 from ..context import ShellContext
 from ..errors import Cancelled, ServerError, UsageError
 from ..expr import one_of
 from ..results import Message
 from ..badlines import BadLines
+from ..batch_keys import BatchKeys, repeated_key
+from ..load_progress import Progress, Tally, rate
 from ..rowcheck import RowChecker, RowError
 from ..rowfiles import FORMATS, FileError, open_rows
 from ..session_api import ServerSession
@@ -29,100 +30,7 @@ from .spec import Command, Effect, Invocation, Kind, Option, Positional
 
 BATCH_BYTES = 16 * 1024 * 1024  # of source text per batch: far under the server's 256 MB message limit
 BATCH_ROWS = 5000  # rows per batch at most
-PROGRESS_SECONDS = 0.1  # the progress line is redrawn at most this often
-CANCEL_GRACE = 0.4  # after Ctrl-C, how long the report waits for the batch on its way to be answered
 SHOWN_IDS = 20  # an insert of at most this many rows says the primary keys they got
-
-
-class Tally:
-    """What went in so far, and the batch on its way; shared by the worker that sends batches and the
-    main thread that reports a Ctrl-C (``note``). Once ``note`` has been asked, no batch starts."""
-
-    def __init__(self, collection: str, source: str = "", verb: str = "insert") -> None:
-        self.collection = collection
-        self.source = source
-        self.verb = verb
-        self.rows = 0  # rows the server has taken
-        self.last_line = 0  # the last line of the last batch the server took
-        self.sending = 0  # rows on their way
-        self.sending_lines = (0, 0)
-        self.stopped = False
-        self._sender: threading.Thread | None = None
-        self._cond = threading.Condition()
-
-    def start(self, rows: int, lines: tuple[int, int]) -> None:
-        with self._cond:
-            if self.stopped:
-                raise Cancelled()
-            self.sending, self.sending_lines = rows, lines
-            self._sender = threading.current_thread()
-
-    def done(self, ok: bool) -> None:
-        with self._cond:
-            if ok:
-                self.rows += self.sending
-                self.last_line = self.sending_lines[1]
-            self.sending = 0
-            self._cond.notify_all()
-
-    def note(self, grace: float = CANCEL_GRACE) -> str:
-        """Stop: no batch starts after this. What went in, waiting up to ``grace`` s for the batch on
-        its way (unless it is this thread's own, interrupted)."""
-        with self._cond:
-            self.stopped = True
-            if self.sending and self._sender is not threading.current_thread():
-                self._cond.wait_for(lambda: not self.sending, timeout=grace)
-            return self._said()
-
-    def _said(self) -> str:
-        went = f"{self.rows:,} row{'s' if self.rows != 1 else ''} went into {self.collection}"
-        if self.source and self.rows:
-            went += f" (lines 1 to {self.last_line:,} of {self.source})"
-        if self.sending:
-            first, last = self.sending_lines
-            where = f" (lines {first:,} to {last:,})" if self.source else ""
-            went += (f"; {self.sending:,} more{where} were on their way and may go in too "
-                     f"(count {self.collection} tells)")
-        return went + "; nothing after that was sent"
-
-
-class Progress:
-    """The progress line: rows, rows/s, and percent and ETA when the file's size is known."""
-
-    def __init__(self, ctx: ShellContext, what: str, total: int | None) -> None:
-        self.ctx = ctx
-        self.what = what
-        self.total = total
-        self.started = time.perf_counter()
-        self.shown = 0.0
-
-    def report(self, rows: int, read: int, force: bool = False) -> None:
-        """Draw the line (at most every PROGRESS_SECONDS). Always reaches ``ctx.progress`` when
-        ``force``: that is the check point where a command abandoned by Ctrl-C stops."""
-        now = time.perf_counter()
-        if not force and now - self.shown < PROGRESS_SECONDS:
-            return
-        self.shown = now
-        elapsed = max(now - self.started, 1e-9)
-        text = f"{self.what}: {rows:,} rows, {rows / elapsed:,.0f} rows/s"
-        if self.total and read:
-            fraction = min(read / self.total, 1.0)
-            text += f", {fraction:.0%}"
-            if rows and 0.02 < fraction < 1:
-                text += f", about {_duration(elapsed * (1 - fraction) / fraction)} left"
-        self.ctx.progress(text)
-
-
-def _duration(seconds: float) -> str:
-    if seconds < 60:
-        return f"{seconds:.0f} s"
-    if seconds < 3600:
-        return f"{seconds // 60:.0f} min {seconds % 60:02.0f} s"
-    return f"{seconds // 3600:.0f} h {seconds % 3600 // 60:02.0f} min"
-
-
-def _rate(rows: int, seconds: float) -> str:
-    return f"{rows:,} row{'s' if rows != 1 else ''} in {seconds:.1f} s ({rows / max(seconds, 1e-9):,.0f} rows/s)"
 
 
 # -- insert and upsert -------------------------------------------------------------------------------
@@ -149,7 +57,7 @@ def _write(ctx: ShellContext, inv: Invocation, verb: str) -> Message:
     partition = inv.opt("partition") or ""
     if value is not None:
         return _write_inline(session, info, send, value, partition, verb, inv.opt("batch") or BATCH_ROWS)
-    return _write_file(ctx, info, send, path, partition, verb, inv)
+    return _write_file(ctx, info, send, path, partition, verb, inv, session.server)
 
 
 def _write_inline(session: ServerSession, info: CollectionInfo, send: Callable[..., list[Any]], value: Any,
@@ -157,14 +65,25 @@ def _write_inline(session: ServerSession, info: CollectionInfo, send: Callable[.
     rows = value if isinstance(value, list) else [value]
     if not rows:
         raise UsageError("no rows: the JSON array is empty")
-    check = RowChecker(info, upsert=verb == "upsert")
-    checked = []
+    check = RowChecker(info, upsert=verb == "upsert", server=session.server)
+    keys = BatchKeys(info.primary.name)
+    checked: list[dict[str, Any]] = []
     for number, row in enumerate(rows, 1):
+        which = f"row {number}: " if len(rows) > 1 else ""
         try:
-            checked.append(check(row))
+            row = check(row)
         except RowError as exc:
-            which = f"row {number}: " if len(rows) > 1 else ""
             raise UsageError(f"{which}{exc}; nothing was sent", _hint(exc, info)) from None
+        earlier = keys.seen(row)
+        if earlier is not None and verb == "insert":
+            twice = repeated_key(info.primary.name, row[info.primary.name], earlier[0], "row")
+            raise UsageError(f"{which}{twice}; nothing was sent", _hint(twice, info))
+        if earlier is not None:
+            keys.fold(earlier[0], number)
+            checked[earlier[1]] = row
+        else:
+            keys.add(row, number, len(checked))
+            checked.append(row)
     started = time.perf_counter()
     ids: list[Any] = []
     done = 0
@@ -175,20 +94,27 @@ def _write_inline(session: ServerSession, info: CollectionInfo, send: Callable[.
         except ServerError as exc:
             reraise(exc, Context(after=_after(done, info.name)))
         done += len(part)
-    text = f"{verb}ed {_rate(done, time.perf_counter() - started)} into {info.name}"
+    text = f"{verb}ed {rate(done, time.perf_counter() - started)} into {info.name}"
+    if keys.folded_count:
+        text += "\n" + keys.folded_note("row")
     if ids and len(ids) <= SHOWN_IDS and (verb == "insert" and info.primary.auto_id):
         text += f"\n{info.primary.name}: " + ", ".join(str(i) for i in ids)
     return Message(text)
 
 
 def _write_file(ctx: ShellContext, info: CollectionInfo, send: Callable[..., list[Any]], path: str,
-                partition: str, verb: str, inv: Invocation) -> Message:
+                partition: str, verb: str, inv: Invocation, server: ServerCapabilities) -> Message:
     name = info.name
     max_rows = inv.opt("batch") or BATCH_ROWS
+
+    def waiting() -> None:  # a pipe with nothing in it yet; Ctrl-C stops here
+        ctx.progress(f"waiting for the rows of {path} to arrive")
+
     try:
-        reader = open_rows(path, info, upsert=verb == "upsert", fmt=inv.opt("file_format"))
+        reader = open_rows(path, info, upsert=verb == "upsert", fmt=inv.opt("file_format"), waiting=waiting,
+                           server=server)
     except FileError as exc:
-        raise UsageError(str(exc)) from None
+        raise UsageError(f"{exc}; nothing was {verb}ed", exc.hint or None) from None
     bad = BadLines(path) if inv.opt("skip_bad") else None
     if bad is not None:
         try:
@@ -204,6 +130,7 @@ def _write_file(ctx: ShellContext, info: CollectionInfo, send: Callable[..., lis
     batch: list[dict[str, Any]] = []
     size = 0
     first = last = 0
+    keys = BatchKeys(info.primary.name)
 
     def flush() -> None:
         nonlocal batch, size
@@ -216,6 +143,7 @@ def _write_file(ctx: ShellContext, info: CollectionInfo, send: Callable[..., lis
             reraise(exc, Context(after=_after(tally.rows, name, (first, last), path)))
         tally.done(True)
         batch, size = [], 0
+        keys.clear()
 
     cancelled = False
     try:
@@ -223,6 +151,16 @@ def _write_file(ctx: ShellContext, info: CollectionInfo, send: Callable[..., lis
             for item in reader:
                 if tally.stopped:  # Ctrl-C was reported: read no further
                     raise Cancelled()
+                row = item.row
+                earlier = keys.seen(row) if row is not None else None
+                if row is not None and earlier is not None and verb == "insert":
+                    item = item._replace(row=None, error=repeated_key(keys.primary, row[keys.primary], earlier[0]))
+                elif row is not None and earlier is not None:  # upsert: the later row replaces the earlier
+                    keys.fold(earlier[0], item.line)
+                    batch[earlier[1]] = row
+                    keys.add(row, item.line, earlier[1])
+                    last = item.line
+                    continue
                 if item.error is not None:
                     if bad is None:
                         if batch:
@@ -241,13 +179,16 @@ def _write_file(ctx: ShellContext, info: CollectionInfo, send: Callable[..., lis
                 if not batch:
                     first = item.line
                 assert item.row is not None  # an Item without an error carries its row
+                keys.add(item.row, item.line, len(batch))
                 batch.append(item.row)
                 size += item.size
                 last = item.line
             if batch:
                 flush()
     except FileError as exc:
-        raise UsageError(f"{exc}; {_went(tally.rows, name)}") from None
+        if batch:  # as for a bad row: the rows before it go in
+            flush()
+        raise UsageError(f"{exc}; {_went(tally.rows, name)}", exc.hint or None) from None
     except (Cancelled, KeyboardInterrupt):
         cancelled = True  # the shell asks tally.note for what went in
         raise
@@ -259,11 +200,16 @@ def _write_file(ctx: ShellContext, info: CollectionInfo, send: Callable[..., lis
     seconds = time.perf_counter() - progress.started
     if tally.rows == 0 and not (bad and bad.count):
         return Message(f"{path} holds no rows: nothing was {verb}ed", "warning")
-    text = f"{verb}ed {_rate(tally.rows, seconds)} from {path} into {name}"
+    if tally.rows == 0 and bad is not None:  # every row bad: the load failed
+        raise UsageError(f"every row of {path} is bad: nothing was {verb}ed; {bad.count:,} bad "
+                         f"line{'s' if bad.count != 1 else ''} written to {bad.path}",
+                         "fix them and load that file")
+    text = f"{verb}ed {rate(tally.rows, seconds)} from {path} into {name}"
+    if keys.folded_count:
+        text += "\n" + keys.folded_note()
     if bad is not None and bad.count:
         text += (f"\n{bad.count:,} bad line{'s' if bad.count != 1 else ''} skipped, written to {bad.path}"
                  " (fix and load that file)")
-        return Message(text, "warning") if tally.rows == 0 else Message(text)
     return Message(text)
 
 

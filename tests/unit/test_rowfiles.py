@@ -16,7 +16,7 @@ from harness import Harness
 from milvus_shell import rowcheck, rowfiles
 from milvus_shell.badlines import BadLines
 from milvus_shell.catalog import CollectionInfo, FieldInfo
-from milvus_shell.commands.rows import Tally
+from milvus_shell.load_progress import Tally
 from milvus_shell.rowcheck import RowChecker, RowError
 from milvus_shell.rowfiles import FileError, open_rows
 
