@@ -155,6 +155,10 @@ class Renderer:
         except OSError:
             pass
 
+    def tap_only(self, text: str) -> None:
+        """Give ``text`` to the tap (a recording) only: it was shown another way (a question asked)."""
+        self._tap(text)
+
     def _tap(self, text: str) -> None:
         if self.tap is not None:
             self.tap(text)

@@ -99,11 +99,12 @@ class Shell:
             yield
             return
         recorder.begin(self.prompt_text(), self.ctx.lines.mask(text))
-        self.renderer.tap = recorder.tap
+        outer = self.renderer.tap
+        self.renderer.tap = recorder.tap if outer is None else _both(outer, recorder.tap)
         try:
             yield
         finally:
-            self.renderer.tap = None
+            self.renderer.tap = outer
             if self.ctx.recorder is recorder:
                 try:
                     recorder.end()
@@ -169,7 +170,9 @@ class Shell:
         view = registry.view(registry.active) if registry.active else None
         typed = inv.arg(command.confirm_by_typing) if command.confirm_by_typing else None
         question = Confirmation(loss, view.alias if view else "", view.address if view else "", typed)
-        if not self.ctx.confirm(question):
+        yes = self.ctx.confirm(question)
+        self.renderer.tap_only(question.answered(yes))  # a recording keeps the dialogue
+        if not yes:
             raise Declined()
 
     def report_parse_error(self, text: str, exc: ParseError, where: str) -> None:
@@ -185,6 +188,13 @@ class Shell:
         if hint:
             message += f"\n  hint: {hint}"
         self.renderer.error(message)
+
+
+def _both(first: Callable[[str], None], second: Callable[[str], None]) -> Callable[[str], None]:
+    def tap(text: str) -> None:
+        first(text)
+        second(text)
+    return tap
 
 
 def exit_code(result: Result) -> int | None:
