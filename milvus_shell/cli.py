@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Iterable, Iterator, Mapping, Sequence
 
@@ -45,8 +46,7 @@ def build_argparser() -> argparse.ArgumentParser:
         listed = {"choices": spec.choices} if spec.choices else {"type": _setting_type(spec)}
         p.add_argument(spec.flag_name, dest=f"setting_{spec.name}", default=None, **listed,
                        metavar=spec.name.upper(),
-                       help=f"{spec.help[:1].lower()}{spec.help[1:]}: {spec.value_help} "
-                       f"(default {spec.show(spec.default)})")
+                       help=_setting_help(spec))
     p.add_argument("--echo", action="store_true",
                    help="with -c, -f or piped input: print each command (to stderr, after the prompt the "
                    "interactive shell would show) before its output, so others can follow a prepared demo")
@@ -65,6 +65,14 @@ def build_argparser() -> argparse.ArgumentParser:
     p.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     p.add_argument("--version", action="version", version=f"milvus-shell {__version__}")
     return p
+
+
+def _setting_help(spec: SettingDef) -> str:
+    """The setting's help, what its value is (unless the help says it already), and its default."""
+    words = set(re.findall(r"[\w$]+", spec.help.lower()))
+    value_words = set(re.findall(r"[\w$]+", spec.value_help.lower())) - {"a", "an", "or", "the"}
+    value = "" if value_words <= words else f": {spec.value_help}"
+    return f"{spec.help[:1].lower()}{spec.help[1:]}{value} (default {spec.show(spec.default)})"
 
 
 def _setting_type(spec: SettingDef) -> Callable[[str], object]:

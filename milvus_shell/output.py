@@ -200,7 +200,7 @@ class Renderer:
             for chunk in chunks:
                 self._emit(chunk)
             return
-        room = max(self.height - 1, 1)
+        room = max(self.height, 1)  # only output taller than the terminal is paged
         held: list[str] = []
         lines = 0
         iterator = iter(chunks)

@@ -154,7 +154,7 @@ def query_vectors(ctx: ShellContext, session: ServerSession, inv: Invocation, in
     for v in vectors:
         if field.dim is not None and field.kind != "BINARY_VECTOR" and len(v) != field.dim:
             raise UsageError(
-                f"wrong vector dimension: {len(v)} numbers given, but {field.name!r} is {field.type_name}"
+                f"wrong vector dimension: {len(v)} number{'s' if len(v) != 1 else ''} given, but {field.name!r} is {field.type_name}"
             )
     return vectors
 

@@ -4,7 +4,9 @@ step: release, drop the index, build the new one, load again."""
 from __future__ import annotations
 
 import time
+from typing import Any, Callable
 
+from ..catalog import CollectionInfo, IndexInfo
 from ..context import ShellContext
 from ..errors import ShellError, UsageError
 from ..results import Group, Message
@@ -15,7 +17,7 @@ from .spec import Command, Effect, Invocation, Kind, Option, Positional
 DEFAULT_LOAD_WAIT = 600.0
 
 
-def _current(ctx: ShellContext, inv: Invocation):  # -> (CollectionInfo, IndexInfo)
+def _current(ctx: ShellContext, inv: Invocation) -> tuple[CollectionInfo, IndexInfo]:
     session = ctx.session()
     collection, field_name = inv.arg("COLLECTION"), inv.arg("FIELD")
     info = session.describe_collection(collection)
@@ -52,7 +54,7 @@ def alter_index(ctx: ShellContext, inv: Invocation) -> Group:
                      index_params(inv.opt("param") or ()) if inv.opt("param") else dict(index.params), index.name)
     done: list[Message] = []
     state = str(session.load_state(collection))
-    steps = []
+    steps: list[tuple[str, Callable[[], Any], str]] = []
     if state != "not loaded":
         steps.append(("release", lambda: session.release(collection), f"released {collection}"))
     steps.append(("drop the index", lambda: session.drop_index(collection, index.name),
