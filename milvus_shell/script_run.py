@@ -1,7 +1,7 @@
 """Running a script (-c, -f, piped lines, a recorded Markdown session) for a class or a check.
 
-- A line that starts with ``!`` is expected to fail: its failure is no failure of the script, and its
-  success is one ("expected to fail, but it succeeded").
+- A line that starts with ``!`` is expected to fail (shell.py): its failure is no failure of the
+  script, and its success is one ("expected to fail, but it succeeded").
 - ``keep_going``: run past failures; the script exits 1 when any command failed, and says how many.
 - ``step``: echo each command and wait for a key first (Enter runs it, ``s`` skips it, ``q`` stops).
 - A recording replayed (``-f FILE.md``): its commands run; with ``check`` what each prints is compared
@@ -19,7 +19,6 @@ from .context import Confirmation
 from .shell import Shell
 
 EXIT_OK, EXIT_FAILED = 0, 1
-EXPECT_FAILURE = "!"
 
 
 @dataclass
@@ -86,9 +85,6 @@ def run_script(shell: Shell, lines: Iterable[ScriptLine], echo: bool = False, ke
             where, line = item
         if not line.strip():
             continue
-        expect_failure = line.lstrip().startswith(EXPECT_FAILURE)
-        if expect_failure:
-            line = line.lstrip()[len(EXPECT_FAILURE):]
         if step is not None:
             echo_line(shell, line, "   [Enter runs, s skips, q stops]")
             choice = step()
@@ -123,11 +119,7 @@ def run_script(shell: Shell, lines: Iterable[ScriptLine], echo: bool = False, ke
                 break
             continue
         ok = outcome.ok
-        if expect_failure:
-            if ok and outcome.exit_code is None:
-                shell.renderer.error(f"{where}expected to fail, but it succeeded: {shell.ctx.lines.mask(line)}")
-            ok = not ok
-        elif outcome.exit_code is not None:
+        if outcome.exit_code is not None:
             return outcome.exit_code if ok or not keep_going else EXIT_FAILED
         if not ok:
             failed += 1

@@ -26,6 +26,10 @@ class LineOutcome:
 OUTPUT_LOST = LineOutcome(ok=False, exit_code=1)
 
 
+# A line that starts with it is expected to fail.
+EXPECT_FAILURE = "!"
+
+
 # Runs one handler call for an invocation: the interactive shell runs it on a worker thread it can
 # abandon on Ctrl-C (repl.py); scripts call it directly.
 Runner = Callable[[Invocation, Callable[[], Result]], Result]
@@ -42,19 +46,38 @@ class Shell:
     def run_line(self, text: str, where: str = "") -> LineOutcome:
         """Run every command on the line; stop at the first failure. ``where`` prefixes errors.
 
+        A line that starts with ``!`` is expected to fail (a class shows a mistake on purpose): its
+        failure is said and counts as success; its success is an error.
         While ``record`` is on, each command (secrets masked) and all it printed go to the transcript."""
+        mark = EXPECT_FAILURE if text.lstrip().startswith(EXPECT_FAILURE) else ""
+        if mark:
+            text = text.lstrip()[len(mark):]
         try:
             invocations = self.ctx.lines.understand(text).invocations()
         except ParseError as exc:
-            with self.recording(text):
+            with self.recording(mark + text):
                 self.report_parse_error(text, exc, where)
-            return LineOutcome(ok=False)
-        for inv in invocations:
-            with self.recording(inv.text):
+                return self._expected(mark, LineOutcome(ok=False), text, where)
+        for n, inv in enumerate(invocations, 1):
+            with self.recording(mark + inv.text):
                 outcome = self.run_one(inv, where)
+                if mark and (n == len(invocations) or outcome is not None):
+                    return self._expected(mark, outcome or LineOutcome(ok=True), text, where)
             if outcome is not None:
                 return outcome
         return LineOutcome(ok=True)
+
+    def _expected(self, mark: str, outcome: LineOutcome, text: str, where: str) -> LineOutcome:
+        """How a line ends that was (``mark``) or was not expected to fail."""
+        if not mark or outcome is OUTPUT_LOST:
+            return outcome
+        if not outcome.ok:
+            self.renderer.render(Message("failed, as expected (the line starts with !)"))
+            return LineOutcome(ok=True)
+        if outcome.exit_code is not None:
+            return outcome
+        self.renderer.error(f"{where}expected to fail, but it succeeded: {self.ctx.lines.mask(text)}")
+        return LineOutcome(ok=False)
 
     def run_one(self, inv: Invocation, where: str) -> LineOutcome | None:
         """Run one command; None to go on with the line, else how the line ends."""
