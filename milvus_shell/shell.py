@@ -55,11 +55,11 @@ class Shell:
         try:
             invocations = self.ctx.lines.understand(text).invocations()
         except ParseError as exc:
-            with self.recording(mark + text):
+            with self.recording(mark + text, where):
                 self.report_parse_error(text, exc, where)
                 return self._expected(mark, LineOutcome(ok=False), text, where)
         for n, inv in enumerate(invocations, 1):
-            with self.recording(mark + inv.text):
+            with self.recording(mark + inv.text, where):
                 outcome = self.run_one(inv, where)
                 if mark and (n == len(invocations) or outcome is not None):
                     return self._expected(mark, outcome or LineOutcome(ok=True), text, where)
@@ -114,16 +114,19 @@ class Shell:
         return None
 
     @contextmanager
-    def recording(self, text: str) -> Iterator[None]:
+    def recording(self, text: str, where: str = "") -> Iterator[None]:
         """While ``record`` is on: what runs inside goes to the transcript under ``text`` (masked).
-        A command that stops this recording (record off, record OTHER) is not written to it."""
+        A command that stops this recording (record off, record OTHER) is not written to it.
+        Errors are written as the prompt shows them, without the script's ``where``."""
         recorder = self.ctx.recorder
         if recorder is None:
             yield
             return
         recorder.begin(self.prompt_text(), self.ctx.lines.mask(text))
         outer = self.renderer.tap
-        self.renderer.tap = recorder.tap if outer is None else _both(outer, recorder.tap)
+        mine = recorder.tap if not where else (lambda said: recorder.tap(
+            said.replace(f"error: {where}", "error: ").replace(f"error: \x1b[0m{where}", "error: \x1b[0m")))
+        self.renderer.tap = mine if outer is None else _both(outer, mine)
         try:
             yield
         finally:
