@@ -153,9 +153,8 @@ def query_vectors(ctx: ShellContext, session: ServerSession, inv: Invocation, in
     vectors = value  # the VECTORS kind parsed and checked them: finite float32 numbers
     for v in vectors:
         if field.dim is not None and field.kind != "BINARY_VECTOR" and len(v) != field.dim:
-            raise UsageError(
-                f"wrong vector dimension: {len(v)} number{'s' if len(v) != 1 else ''} given, but {field.name!r} is {field.type_name}"
-            )
+            numbers = f"{len(v)} number{'s' if len(v) != 1 else ''}"
+            raise UsageError(f"wrong vector dimension: {numbers} given, but {field.name!r} is {field.type_name}")
     return vectors
 
 
