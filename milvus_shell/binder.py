@@ -177,10 +177,11 @@ class _Binding:
         return i
 
     def _text_option(self, opt: Option, name: str, first: Token, i: int) -> int:
-        """A TEXT option (an expression, as --filter) takes the words up to the next known option,
-        as typed: ``--filter color == 'red' --limit 3``. The next index."""
+        """A TEXT option (an expression, as --filter) takes the words up to the next option, as
+        typed: ``--filter color == 'red' --limit 3`` (an unknown option there is still an error, not
+        part of the expression). The next index."""
         taken = [first]
-        while i < len(self.tokens) and not self._known_option(self.tokens[i]):
+        while i < len(self.tokens) and not (looks_like_option(self.tokens[i]) or is_end_of_options(self.tokens[i])):
             taken.append(self.tokens[i])
             i += 1
         self.words += [Word(tok, Role.VALUE, opt) for tok in taken]
@@ -194,9 +195,6 @@ class _Binding:
 
     def _token_at(self, tok: Token) -> Token | None:
         return next((t for t in self.tokens if t.start == tok.start), None)
-
-    def _known_option(self, tok: Token) -> bool:
-        return is_end_of_options(tok) or (looks_like_option(tok) and self.command.option(split_option(tok)[0]) is not None)
 
     def _positionals(self, toks: list[Token]) -> None:
         cmd = self.command

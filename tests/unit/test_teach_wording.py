@@ -105,3 +105,22 @@ def test_the_pager_only_for_output_taller_than_the_terminal(tmp_path, monkeypatc
 def test_the_readme_states_no_test_count():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert not re.search(r"\b\d+ tests\b", readme)
+
+
+def test_a_misspelled_option_after_an_expression_is_said_as_unknown(commands):
+    with pytest.raises(ParseError) as caught:
+        invocation(commands, "search c --vector [1,0] --filter a == 1 --limt 3")
+    assert caught.value.reason == "unknown option '--limt' for search" and caught.value.hint == "did you mean --limit?"
+
+
+def test_options_are_offered_after_an_expression(commands):
+    from milvus_shell.completion import ShellCompleter
+    from prompt_toolkit.completion import CompleteEvent
+    from prompt_toolkit.document import Document
+    from fake_sessions import fake_registry
+    from milvus_shell.completion import default_sources
+
+    completer = ShellCompleter(commands, default_sources(fake_registry(), commands, lambda: []))
+    text = "search c --vector [1,0] --filter a == 1 "
+    offered = [c.text for c in completer.get_completions(Document(text), CompleteEvent())]
+    assert "--limit" in offered and "--filter" not in offered
