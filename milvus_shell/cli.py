@@ -37,7 +37,8 @@ def build_argparser() -> argparse.ArgumentParser:
                    "and connect alias 'local'")
     p.add_argument("-c", "--command", action="append", default=[], metavar="CMD",
                    help="run CMD (';' separates commands) and exit; repeatable")
-    p.add_argument("-f", "--file", metavar="FILE", help="run the commands in FILE and exit")
+    p.add_argument("-f", "--file", metavar="FILE", help="run the commands in FILE and exit; a Markdown FILE.md (a recording) "
+                   "replays the commands of its milvus-session blocks")
     p.add_argument("--config", metavar="PATH",
                    help="the config file (default $XDG_CONFIG_HOME/milvus-shell/config.toml)")
     from .settings import SETTINGS  # noqa: PLC0415

@@ -15,6 +15,7 @@ from .layout import DEFAULT_INDEX_WAIT, INDEX_METRICS, INDEX_TYPES, index_params
 from .spec import Command, Effect, Invocation, Kind, Option, Positional
 
 DEFAULT_LOAD_WAIT = 600.0
+VECTOR_INDEX_TYPES = tuple(t for t in INDEX_TYPES if t not in ("INVERTED", "STL_SORT", "Trie", "BITMAP"))
 
 
 def _current(ctx: ShellContext, inv: Invocation) -> tuple[CollectionInfo, IndexInfo]:
@@ -95,7 +96,7 @@ COMMANDS = (
                      Positional("FIELD", Kind.FIELD, "the indexed vector field", required=True)),
         options=(
             Option("--metric", "the new metric (default: the index's)", Kind.CHOICE, choices=INDEX_METRICS),
-            Option("--type", "the new index type (default: the index's)", Kind.CHOICE, choices=INDEX_TYPES),
+            Option("--type", "the new index type (default: the index's)", Kind.CHOICE, choices=VECTOR_INDEX_TYPES),
             Option("--param", "an index parameter of the new index, e.g. M=16", Kind.WORD, "KEY=VALUE", repeat=True),
             Option("--wait", f"seconds to wait for the build (default {DEFAULT_INDEX_WAIT:g})", Kind.NUMBER,
                    "SECONDS"),
