@@ -11,6 +11,7 @@ from typing import Callable, Iterator
 from .commands.spec import Invocation
 from .context import Confirmation, ShellContext
 from .errors import Cancelled, Declined, OutputClosed, OutputError, ParseError, ShellError, UsageError
+from .line import EXPECT_FAILURE
 from .output import Renderer
 from .results import Exit, Group, Message, Result
 
@@ -24,10 +25,6 @@ class LineOutcome:
 # The output could not be written (closed pipe, full disk): the line failed and the run ends, since
 # nothing more could be shown. A closed pipe is not reported: the reader chose to stop reading.
 OUTPUT_LOST = LineOutcome(ok=False, exit_code=1)
-
-
-# A line that starts with it is expected to fail.
-EXPECT_FAILURE = "!"
 
 
 # Runs one handler call for an invocation: the interactive shell runs it on a worker thread it can

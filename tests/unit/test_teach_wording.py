@@ -124,3 +124,11 @@ def test_options_are_offered_after_an_expression(commands):
     text = "search c --vector [1,0] --filter a == 1 "
     offered = [c.text for c in completer.get_completions(Document(text), CompleteEvent())]
     assert "--limit" in offered and "--filter" not in offered
+
+
+def test_a_line_expected_to_fail_is_read_as_its_command(commands):
+    """The ! of a line expected to fail is no part of its command: highlighting, completion and masking
+    see the command after it, in its place."""
+    line = Line("  !connect x --password s3cret", commands)
+    assert [w.role.value for w in line.bound[0].words][:2] == ["command", "argument"]
+    assert line.masked == "  !connect x --password ***"
