@@ -164,7 +164,7 @@ def _script_flags_refusal(args: argparse.Namespace) -> str:
     """Why --step or --check cannot be used as given ("" when they can)."""
     if args.step and args.file is None:
         return "--step steps through a script: give it with -f FILE"
-    if args.step and not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if args.step and not sys.stdin.isatty():
         return "--step waits for a key before each command: it needs a terminal (standard input is not one)"
     if args.check and (args.file is None or not looks_like_markdown(args.file)):
         return "--check compares a replay with its recording: give the recording with -f FILE.md"
