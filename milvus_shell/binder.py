@@ -157,6 +157,8 @@ class _Binding:
         if value_tok is None and i < len(self.tokens) and not looks_like_option(self.tokens[i]):
             value_tok = self.tokens[i]
             i += 1
+        if value_tok is not None and opt.kind is Kind.TEXT and not opt.repeat:
+            return self._text_option(opt, name, value_tok, i)
         if value_tok is None:
             if opt.value_optional:
                 options[opt.key] = None
@@ -174,6 +176,26 @@ class _Binding:
             self.bound.spans[opt.key] = (span,)
         return i
 
+    def _text_option(self, opt: Option, name: str, first: Token, i: int) -> int:
+        """A TEXT option (an expression, as --filter) takes the words up to the next option, as
+        typed: ``--filter color == 'red' --limit 3`` (an unknown option there is still an error, not
+        part of the expression). The next index."""
+        taken = [first]
+        while i < len(self.tokens) and not (looks_like_option(self.tokens[i]) or is_end_of_options(self.tokens[i])):
+            taken.append(self.tokens[i])
+            i += 1
+        self.words += [Word(tok, Role.VALUE, opt) for tok in taken]
+        if len(taken) == 1 and (wholly_quoted(first) or first.raw == "" or first is not self._token_at(first)):
+            text = first.value  # one word, or --filter=value: as the tokenizer gave it
+        else:
+            text = self.text[taken[0].start:taken[-1].end] if self.text else " ".join(t.raw for t in taken)
+        self.bound.options[opt.key] = self._convert(opt, Token(text, first.start, taken[-1].end), name)
+        self.bound.spans[opt.key] = ((first.start, taken[-1].end),)
+        return i
+
+    def _token_at(self, tok: Token) -> Token | None:
+        return next((t for t in self.tokens if t.start == tok.start), None)
+
     def _positionals(self, toks: list[Token]) -> None:
         cmd = self.command
         if cmd.precheck is not None:
@@ -182,6 +204,10 @@ class _Binding:
                 self.bound.errors.append(explained)
         assigned, k = assign_positionals(cmd, toks)
         extra = toks[k:]
+        split_json = [t for p in cmd.positionals if p.kind in _JSON_KINDS and not p.repeat
+                      for t in [assigned.get(p.name)] if isinstance(t, Token) and _split_json(t)]
+        if extra and split_json:
+            extra = []  # the JSON's own error says to quote it
         if extra:
             self.fail(f"unexpected argument {extra[0].value!r}", extra[0].column, f"usage: {cmd.syntax()}")
         if cmd.rebind is not None:
@@ -232,7 +258,14 @@ class _Binding:
         try:
             return convert(param, tok.value, what)
         except KindError as exc:
-            self.fail(exc.message, tok.column, exc.hint)
+            hint = exc.hint
+            if param.kind in _JSON_KINDS and _split_json(tok):
+                shown = self.text[:tok.start].strip() if self.text else f"{self.command.name} ..."
+                close = "}" if tok.value.startswith("{") else "]"
+                self.fail(f"{what} was split into words at its spaces, so it is not one JSON value", tok.column,
+                          f"quote the JSON: {shown} '{tok.value[0]}…{close}'")
+                return None
+            self.fail(exc.message, tok.column, hint)
             return None
 
     def _unknown_option(self, tok: Token, name: str) -> ParseError:
@@ -245,6 +278,17 @@ class _Binding:
         else:
             hint = f"{self.command.name} takes no options"
         return ParseError(f"unknown option {name!r} for {self.command.name}", tok.column, hint)
+
+
+_JSON_KINDS = (Kind.JSON, Kind.VECTORS)
+
+
+def _split_json(tok: Token) -> bool:
+    """A word that opens more JSON brackets than it closes: JSON typed unquoted, split at a space."""
+    text = tok.value
+    if not text.startswith(("{", "[")) or wholly_quoted(tok):
+        return False
+    return text.count("{") + text.count("[") > text.count("}") + text.count("]")
 
 
 def _number_like(word: str) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Iterable, Iterator, Mapping, Sequence
 
@@ -11,6 +12,7 @@ from . import __version__
 from .errors import os_reason
 from .settings import SettingDef, Settings
 from .shell import Shell
+from .transcript import looks_like_markdown
 
 if TYPE_CHECKING:
     from .config import Config
@@ -35,7 +37,8 @@ def build_argparser() -> argparse.ArgumentParser:
                    "and connect alias 'local'")
     p.add_argument("-c", "--command", action="append", default=[], metavar="CMD",
                    help="run CMD (';' separates commands) and exit; repeatable")
-    p.add_argument("-f", "--file", metavar="FILE", help="run the commands in FILE and exit")
+    p.add_argument("-f", "--file", metavar="FILE", help="run the commands in FILE and exit; a Markdown FILE.md (a recording) "
+                   "replays the commands of its milvus-session blocks")
     p.add_argument("--config", metavar="PATH",
                    help="the config file (default $XDG_CONFIG_HOME/milvus-shell/config.toml)")
     from .settings import SETTINGS  # noqa: PLC0415
@@ -44,17 +47,33 @@ def build_argparser() -> argparse.ArgumentParser:
         listed = {"choices": spec.choices} if spec.choices else {"type": _setting_type(spec)}
         p.add_argument(spec.flag_name, dest=f"setting_{spec.name}", default=None, **listed,
                        metavar=spec.name.upper(),
-                       help=f"{spec.help[:1].lower()}{spec.help[1:]}: {spec.value_help} "
-                       f"(default {spec.show(spec.default)})")
+                       help=_setting_help(spec))
     p.add_argument("--echo", action="store_true",
                    help="with -c, -f or piped input: print each command (to stderr, after the prompt the "
                    "interactive shell would show) before its output, so others can follow a prepared demo")
+    p.add_argument("--keep-going", action="store_true",
+                   help="in scripts: run past failed commands; the exit status is then 1 when any failed, and "
+                   "how many is said on stderr (a line starting with ! is expected to fail: that is no failure)")
+    p.add_argument("--step", action="store_true",
+                   help="with -f, at a terminal: show each command and wait for a key before running it "
+                   "(Enter runs it, s skips it, q stops the script)")
+    p.add_argument("--check", action="store_true",
+                   help="with -f FILE.md (a recording): compare what each command prints with the recording "
+                   "and report every difference; exit status 1 when there is one")
     p.add_argument("--no-color", action="store_true", help="no colors (NO_COLOR in the environment does the same)")
     p.add_argument("-q", "--quiet", action="store_true",
                    help="in scripts, print only data, warnings and errors (no connected/loaded/... lines)")
     p.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     p.add_argument("--version", action="version", version=f"milvus-shell {__version__}")
     return p
+
+
+def _setting_help(spec: SettingDef) -> str:
+    """The setting's help, what its value is (unless the help says it already), and its default."""
+    words = set(re.findall(r"[\w$]+", spec.help.lower()))
+    value_words = set(re.findall(r"[\w$]+", spec.value_help.lower())) - {"a", "an", "or", "the"}
+    value = "" if value_words <= words else f": {spec.value_help}"
+    return f"{spec.help[:1].lower()}{spec.help[1:]}{value} (default {spec.show(spec.default)})"
 
 
 def _setting_type(spec: SettingDef) -> Callable[[str], object]:
@@ -100,6 +119,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     config = _read_config(args)
     settings = build_settings(args, config.settings, os.environ, not script, sys.stdout.isatty())
     settings.quiet = args.quiet and script
+    refusal = _script_flags_refusal(args)
+    if refusal:
+        print(f"milvus-shell: {refusal}", file=sys.stderr)
+        return EXIT_USAGE
     start = _start_line(args, config)
     if start is None:
         return EXIT_FAILED
@@ -116,10 +139,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             return repl.run(settings, start.line, config=config, behind_prompt=start.behind_prompt)
         from .app import build_shell  # noqa: PLC0415
 
-        shell = build_shell(settings, config=config)
+        from . import script_run  # noqa: PLC0415
+
+        replay = script_run.Replay() if args.file is not None and looks_like_markdown(args.file) else None
+        confirm = script_run.confirm_in_step if args.step else replay.confirm if replay else None
+        shell = build_shell(settings, config=config, confirm=confirm)
         if start.line and not shell.run_line(start.line).ok:  # scripts: connect, then run
             return EXIT_FAILED
-        return run_script(shell, _script_lines(args, script_file), echo=args.echo)
+        return script_run.run_script(shell, _script_lines(args, script_file), echo=args.echo,
+                                     keep_going=args.keep_going, check=args.check, replay=replay,
+                                     step=script_run.terminal_step_key if args.step else None)
     except ScriptUnreadable as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -129,6 +158,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         if shell is not None:
             shell.ctx.registry.close()
         _settle_output()
+
+
+def _script_flags_refusal(args: argparse.Namespace) -> str:
+    """Why --step or --check cannot be used as given ("" when they can)."""
+    if args.step and args.file is None:
+        return "--step steps through a script: give it with -f FILE"
+    if args.step and not sys.stdin.isatty():
+        return "--step waits for a key before each command: it needs a terminal (standard input is not one)"
+    if args.check and (args.file is None or not looks_like_markdown(args.file)):
+        return "--check compares a replay with its recording: give the recording with -f FILE.md"
+    return ""
 
 
 def _warn_of_secrets_in_argv(args: argparse.Namespace) -> None:
@@ -212,7 +252,9 @@ def _script_lines(args: argparse.Namespace, script_file: BinaryIO | None = None)
     """(where, line) pairs: every -c, then the -f file, else stdin, read lazily."""
     for i, command in enumerate(args.command, 1):
         yield (f"-c #{i}: " if len(args.command) > 1 else ""), command
-    if script_file is not None:
+    if script_file is not None and looks_like_markdown(args.file):
+        yield from _recorded_lines(script_file, args.file)
+    elif script_file is not None:
         yield from script_lines(script_file, args.file, lambda n: f"{args.file}:{n}: ")
     elif not args.command:
         yield from script_lines(sys.stdin.buffer, "standard input", lambda n: f"line {n}: ")
@@ -220,6 +262,18 @@ def _script_lines(args: argparse.Namespace, script_file: BinaryIO | None = None)
 
 class ScriptUnreadable(Exception):
     """The script (-f FILE or stdin) cannot be read as text: exit status 2, one line naming it."""
+
+
+def _recorded_lines(stream: BinaryIO, name: str) -> Iterator[Any]:
+    """The commands of a recorded Markdown session (record FILE), each with what it printed."""
+    from .script_run import recorded_lines  # noqa: PLC0415
+    from .transcript import TranscriptError  # noqa: PLC0415
+
+    text = "\n".join(line for _, line in script_lines(stream, name, lambda n: f"{name}:{n}: "))
+    try:
+        yield from recorded_lines(name, text)
+    except TranscriptError as exc:
+        raise ScriptUnreadable(str(exc)) from None
 
 
 def _open_script(path: str) -> BinaryIO:
@@ -261,18 +315,6 @@ def script_lines(stream: BinaryIO, name: str, where: Callable[[int], str]) -> It
         yield where(n), line.removesuffix("\n").removesuffix("\r")
 
 
-def _echo(shell: Shell, line: str) -> None:
-    text = f"{shell.prompt_text()}> {shell.ctx.lines.mask(line)}"
-    if shell.renderer.color:
-        text = f"\x1b[1m{text}\x1b[0m"
-    err = shell.renderer.err
-    try:
-        err.write(text + "\n")
-        err.flush()
-    except (OSError, ValueError):
-        pass
-
-
 def _settle_output() -> None:
     """After a write to stdout or stderr failed (a closed pipe, a full disk), let the interpreter's
     last flush of that stream go to /dev/null: the failure was dealt with (reported, or a closed
@@ -292,17 +334,7 @@ def _settle_output() -> None:
 
 
 def run_script(shell: Shell, lines: Iterable[tuple[str, str]], echo: bool = False) -> int:
-    """Run lines in order and stop at the first failure: exit 0, or 1 when a command failed.
+    """Run lines in order and stop at the first failure: exit 0, or 1 when a command failed."""
+    from .script_run import run_script as run  # noqa: PLC0415
 
-    ``echo``: print each line first, after the prompt, secrets masked (--echo)."""
-    for where, line in lines:
-        if not line.strip():
-            continue
-        if echo:
-            _echo(shell, line)
-        outcome = shell.run_line(line, where)
-        if not outcome.ok:
-            return EXIT_FAILED
-        if outcome.exit_code is not None:
-            return outcome.exit_code
-    return EXIT_OK
+    return run(shell, lines, echo=echo)

@@ -89,6 +89,7 @@ class ShellCompleter(Completer):
             yield from self._values(slot, raw, start)
         offer_options = word == "" and not here.options_closed() and (
             current.role is not Role.VALUE or getattr(current.param, "value_optional", False)
+            or _more_of_an_expression(here.statement.words)
         )
         if offer_options:
             yield from self._options(command, here.statement.words[:-1], word, start)
@@ -271,3 +272,12 @@ def command_source(table: CommandTable) -> ValueSource:
             yield Candidate(nxt.word, nxt.summary if nxt.command is not None else "")
 
     return candidates
+
+
+def _more_of_an_expression(words: Sequence[Any]) -> bool:
+    """Whether the word being typed goes on an expression option's value (``--filter a == 1 ``): the
+    next option may come now."""
+    if len(words) < 2:
+        return False
+    before, current = words[-2], words[-1]
+    return before.role is Role.VALUE and before.param is current.param and current.param.kind is Kind.TEXT

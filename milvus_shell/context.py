@@ -33,6 +33,26 @@ class Confirmation:
     address: str
     typed: str | None = None
 
+    def statement(self) -> str:
+        """"This will drop collection books and its 20 rows on default (localhost:19530)."."""
+        where = f" on {self.alias} ({self.address})" if self.alias else ""
+        return f"This will {self.loss}{where}."
+
+    def question(self) -> str:
+        if self.typed is not None:
+            return f"Type {self.typed!r} to confirm, anything else to keep it: "
+        return "Go ahead? [y/N] "
+
+    def answered(self, yes: bool) -> str:
+        """The dialogue as a transcript shows it, with the answer that gives ``yes``."""
+        answer = (self.typed if yes else "") if self.typed is not None else ("y" if yes else "n")
+        return f"{self.statement()}\n{self.question()}{answer}\n"
+
+    def answer_means_yes(self, answer: str) -> bool:
+        if self.typed is not None:
+            return answer.strip() == self.typed
+        return answer.strip().lower() in ("y", "yes")
+
 
 @dataclass
 class ShellContext:

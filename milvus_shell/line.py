@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from .tokens import Statement
 
 SECRET_MASK = "***"
+# A line that starts with it is expected to fail (shell.py); the rest of the line is read as usual.
+EXPECT_FAILURE = "!"
 CACHE_SIZE = 32  # distinct lines kept: the text typed, its prefix before the cursor, a recalled line
 
 # user:password@ at the start of a word, after a quote or after a scheme; group 2 is the password.
@@ -41,7 +43,7 @@ class Line:
 
         self.text = text
         self.table = table
-        self.statements: tuple[Statement, ...] = tuple(tokenize(text, partial=True))
+        self.statements: tuple[Statement, ...] = tuple(tokenize(_unmarked(text), partial=True))
 
     @cached_property
     def bound(self) -> tuple["Bound", ...]:
@@ -168,6 +170,15 @@ class LineModel:
     def mask(self, text: str) -> str:
         """``text`` as it may be echoed: every secret masked."""
         return self.understand(text).masked
+
+
+def _unmarked(text: str) -> str:
+    """``text`` with the ``!`` of a line expected to fail read as a space: the words keep their places."""
+    rest = text.lstrip()
+    if not rest.startswith(EXPECT_FAILURE):
+        return text
+    at = len(text) - len(rest)
+    return text[:at] + " " + text[at + len(EXPECT_FAILURE):]
 
 
 def _spelled_like_a_secret_option(name: str, table: "CommandTable") -> bool:

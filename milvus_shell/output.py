@@ -155,6 +155,10 @@ class Renderer:
         except OSError:
             pass
 
+    def tap_only(self, text: str) -> None:
+        """Give ``text`` to the tap (a recording) only: it was shown another way (a question asked)."""
+        self._tap(text)
+
     def _tap(self, text: str) -> None:
         if self.tap is not None:
             self.tap(text)
@@ -196,7 +200,7 @@ class Renderer:
             for chunk in chunks:
                 self._emit(chunk)
             return
-        room = max(self.height - 1, 1)
+        room = max(self.height, 1)  # only output taller than the terminal is paged
         held: list[str] = []
         lines = 0
         iterator = iter(chunks)

@@ -57,13 +57,9 @@ def ask_secret(message: str) -> str:
 def confirm_at_terminal(question: Confirmation, ask: Callable[[str], str] = input) -> bool:
     """Ask before a destructive command: what will be lost, on which alias and server. A yes, or the
     name typed back when ``question.typed`` asks for it; anything else (Ctrl-D too) is a no."""
-    where = f" on {question.alias} ({question.address})" if question.alias else ""
-    print(f"This will {question.loss}{where}.", file=sys.stderr)
+    print(question.statement(), file=sys.stderr)
     try:
-        if question.typed is not None:
-            answer = ask(f"Type {question.typed!r} to confirm, anything else to keep it: ")
-            return answer.strip() == question.typed
-        return ask("Go ahead? [y/N] ").strip().lower() in ("y", "yes")
+        return question.answer_means_yes(ask(question.question()))
     except EOFError:
         return False
 

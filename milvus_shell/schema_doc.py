@@ -208,7 +208,7 @@ def parse_document(doc: Any, source: str = "schema") -> CollectionSpec:
     w = Where(source)
     if not isinstance(doc, dict):
         raise w.fail("", f"a schema is a JSON object, not {json_type(doc)}", "describe COLLECTION --format json "
-                     "prints one; docs/schema.md describes it")
+                     "prints one; help create collection describes it")
     no_unknown(w, "", doc, _TOP_KEYS)
     raw_fields = doc.get("fields")
     if not isinstance(raw_fields, list) or not raw_fields:

@@ -11,6 +11,7 @@ from typing import Callable, Iterator
 from .commands.spec import Invocation
 from .context import Confirmation, ShellContext
 from .errors import Cancelled, Declined, OutputClosed, OutputError, ParseError, ShellError, UsageError
+from .line import EXPECT_FAILURE
 from .output import Renderer
 from .results import Exit, Group, Message, Result
 
@@ -42,19 +43,38 @@ class Shell:
     def run_line(self, text: str, where: str = "") -> LineOutcome:
         """Run every command on the line; stop at the first failure. ``where`` prefixes errors.
 
+        A line that starts with ``!`` is expected to fail (a class shows a mistake on purpose): its
+        failure is said and counts as success; its success is an error.
         While ``record`` is on, each command (secrets masked) and all it printed go to the transcript."""
+        mark = EXPECT_FAILURE if text.lstrip().startswith(EXPECT_FAILURE) else ""
+        if mark:
+            text = text.lstrip()[len(mark):]
         try:
             invocations = self.ctx.lines.understand(text).invocations()
         except ParseError as exc:
-            with self.recording(text):
+            with self.recording(mark + text, where):
                 self.report_parse_error(text, exc, where)
-            return LineOutcome(ok=False)
-        for inv in invocations:
-            with self.recording(inv.text):
+                return self._expected(mark, LineOutcome(ok=False), text, where)
+        for n, inv in enumerate(invocations, 1):
+            with self.recording(mark + inv.text, where):
                 outcome = self.run_one(inv, where)
+                if mark and (n == len(invocations) or outcome is not None):
+                    return self._expected(mark, outcome or LineOutcome(ok=True), text, where)
             if outcome is not None:
                 return outcome
         return LineOutcome(ok=True)
+
+    def _expected(self, mark: str, outcome: LineOutcome, text: str, where: str) -> LineOutcome:
+        """How a line ends that was (``mark``) or was not expected to fail."""
+        if not mark or outcome is OUTPUT_LOST:
+            return outcome
+        if not outcome.ok:
+            self.renderer.render(Message("failed, as expected (the line starts with !)"))
+            return LineOutcome(ok=True)
+        if outcome.exit_code is not None:
+            return outcome
+        self.renderer.error(f"{where}expected to fail, but it succeeded: {self.ctx.lines.mask(text)}")
+        return LineOutcome(ok=False)
 
     def run_one(self, inv: Invocation, where: str) -> LineOutcome | None:
         """Run one command; None to go on with the line, else how the line ends."""
@@ -91,19 +111,23 @@ class Shell:
         return None
 
     @contextmanager
-    def recording(self, text: str) -> Iterator[None]:
+    def recording(self, text: str, where: str = "") -> Iterator[None]:
         """While ``record`` is on: what runs inside goes to the transcript under ``text`` (masked).
-        A command that stops this recording (record off, record OTHER) is not written to it."""
+        A command that stops this recording (record off, record OTHER) is not written to it.
+        Errors are written as the prompt shows them, without the script's ``where``."""
         recorder = self.ctx.recorder
         if recorder is None:
             yield
             return
         recorder.begin(self.prompt_text(), self.ctx.lines.mask(text))
-        self.renderer.tap = recorder.tap
+        outer = self.renderer.tap
+        mine = recorder.tap if not where else (lambda said: recorder.tap(
+            said.replace(f"error: {where}", "error: ").replace(f"error: \x1b[0m{where}", "error: \x1b[0m")))
+        self.renderer.tap = mine if outer is None else _both(outer, mine)
         try:
             yield
         finally:
-            self.renderer.tap = None
+            self.renderer.tap = outer
             if self.ctx.recorder is recorder:
                 try:
                     recorder.end()
@@ -169,7 +193,9 @@ class Shell:
         view = registry.view(registry.active) if registry.active else None
         typed = inv.arg(command.confirm_by_typing) if command.confirm_by_typing else None
         question = Confirmation(loss, view.alias if view else "", view.address if view else "", typed)
-        if not self.ctx.confirm(question):
+        yes = self.ctx.confirm(question)
+        self.renderer.tap_only(question.answered(yes))  # a recording keeps the dialogue
+        if not yes:
             raise Declined()
 
     def report_parse_error(self, text: str, exc: ParseError, where: str) -> None:
@@ -185,6 +211,13 @@ class Shell:
         if hint:
             message += f"\n  hint: {hint}"
         self.renderer.error(message)
+
+
+def _both(first: Callable[[str], None], second: Callable[[str], None]) -> Callable[[str], None]:
+    def tap(text: str) -> None:
+        first(text)
+        second(text)
+    return tap
 
 
 def exit_code(result: Result) -> int | None:

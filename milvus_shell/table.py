@@ -63,8 +63,12 @@ class CommandTable:
                 continue
             seen.add(word)
             whole = len(cmd.words) == k + 1
-            yield NextWord(word, cmd if whole else None,
-                           cmd.summary if whole else " ".join(cmd.words[: k + 1]) + " …")
+            yield NextWord(word, cmd if whole else None, cmd.summary if whole else self._group_meta(cmd.words[:k + 1]))
+
+    def _group_meta(self, words: Sequence[str]) -> str:
+        """What a command word that begins several commands leads to: "create: alias, collection, …"."""
+        after = sorted({c.words[len(words)] for c in self.under(words) if len(c.words) > len(words)})
+        return f"{' '.join(words)}: {', '.join(after)}"
 
     def is_prefix(self, words: Sequence[str]) -> bool:
         return bool(self.under(words))
@@ -82,6 +86,13 @@ class CommandTable:
             close = difflib.get_close_matches(shown.lower(), groups, n=2, cutoff=0.8) if len(tokens) > 1 else []
             return ParseError(f"unknown command {shown!r}", first.column,
                               "did you mean " + " or ".join(close or groups) + "?")
+        rest = [t.value.lower() for t in tokens[1:MAX_COMMAND_WORDS]]
+        same_rest = sorted(c.name for c in self.commands
+                           if len(c.words) > 1 and rest[:len(c.words) - 1] == [w.lower() for w in c.words[1:]])
+        if same_rest:  # list collections -> show collections
+            shown = " ".join(t.value for t in tokens[:len(same_rest[0].split())])
+            return ParseError(f"unknown command {shown!r}", first.column,
+                              "did you mean " + " or ".join(same_rest) + "?")
         firsts = sorted({c.words[0] for c in self.commands})
         close = difflib.get_close_matches(word, firsts, n=1, cutoff=0.6)
         hint = ("did you mean " + " or ".join(close) + "?") if close else "type help for the list of commands"

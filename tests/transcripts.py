@@ -26,13 +26,10 @@ from __future__ import annotations
 import io
 import re
 import shlex
-from dataclasses import dataclass, field
 from pathlib import Path
 
-PROMPT = re.compile(r"^(milvus (?:\(not connected\)|\S+?))(?: \(lost\))?> ?(.*)$")
-START = re.compile(r"^\$ milvus-shell(?: (.*))?$")
-FENCE = re.compile(r"^( *)(`{3,})([^`\s]*)(?:[ \t]+(.*))?$")  # indented inside a list item too
-SESSION, SETUP = "milvus-session", "milvus-setup"
+from milvus_shell.transcript import (FENCE, PROMPT, SESSION, SETUP, START, Block, Step,  # noqa: F401
+                                     differences, normalise, read_blocks)
 
 DOC_ADDRESS = "localhost:19530"  # where the docs' server is
 DOC_REFUSED = "localhost:19531"  # where, in the docs, nothing listens ("connection refused")
@@ -41,71 +38,6 @@ DOC_HOME = "/home/ada"  # whose home the docs show
 ROOT = Path(__file__).resolve().parents[1]  # the project's top folder
 # Every Markdown file that may hold a transcript (commands.md is generated from the command table).
 DOCS = sorted([ROOT / "README.md", *(p for p in (ROOT / "docs").glob("*.md") if p.name != "commands.md")])
-
-
-@dataclass
-class Step:
-    """One command (or ``$ milvus-shell`` start) and the output the doc prints for it."""
-
-    line: int  # 1-based line in the doc
-    prompt: str | None  # the prompt as printed, None for a start line
-    command: str
-    expected: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Block:
-    path: Path
-    line: int  # of the opening fence
-    kind: str  # "run", "no-run" or "setup"
-    reason: str = ""
-    steps: list[Step] = field(default_factory=list)
-    code: str = ""  # a setup block's source
-
-    @property
-    def where(self) -> str:
-        return f"{self.path.name}:{self.line}"
-
-
-def read_blocks(path: Path) -> list[Block]:
-    """The transcript and set-up blocks of a Markdown file, in order."""
-    blocks: list[Block] = []
-    lines = path.read_text(encoding="utf-8").splitlines()
-    i = 0
-    while i < len(lines):
-        fence = FENCE.match(lines[i])
-        if not fence:
-            i += 1
-            continue
-        indent, ticks, lang, rest = fence.group(1), fence.group(2), fence.group(3), (fence.group(4) or "").strip()
-        end = i + 1
-        while end < len(lines) and lines[end].strip() != ticks:
-            end += 1
-        body = [text[len(indent):] if text.startswith(indent) else text.lstrip() for text in lines[i + 1:end]]
-        if lang == SESSION:
-            kind, reason = ("no-run", rest[len("no-run"):].strip()) if rest.startswith("no-run") else ("run", "")
-            if rest and kind == "run":
-                raise ValueError(f"{path.name}:{i + 1}: unknown transcript marker {rest!r} (only no-run REASON)")
-            blocks.append(Block(path, i + 1, kind, reason, steps=_steps(body, i + 2)))
-        elif lang == "python" and rest == SETUP:
-            blocks.append(Block(path, i + 1, "setup", code="\n".join(body) + "\n"))
-        i = end + 1
-    return blocks
-
-
-def _steps(body: list[str], first_line: int) -> list[Step]:
-    steps: list[Step] = []
-    for n, text in enumerate(body, first_line):
-        start, prompt = START.match(text), PROMPT.match(text)
-        if start:
-            steps.append(Step(n, None, start.group(1) or ""))
-        elif prompt:
-            steps.append(Step(n, prompt.group(1), prompt.group(2)))
-        elif steps:
-            steps[-1].expected.append(text)
-        elif text.strip():
-            raise ValueError(f"line {n}: a transcript starts with a prompt or `$ milvus-shell`, not {text!r}")
-    return steps
 
 
 def unmarked_prompts(path: Path) -> list[int]:
@@ -125,32 +57,6 @@ def unmarked_prompts(path: Path) -> list[int]:
             if "> " in text.strip():
                 found.append(n)
     return found
-
-
-# -- normalising ---------------------------------------------------------------------------------
-
-_RULES = [
-    (re.compile(r"in \d+(?:\.\d+)? ms round trip"), "in N ms round trip"),
-    (re.compile(r"(round trip ms:\s+)\d+(?:\.\d+)?"), r"\1N"),
-    (re.compile(r"\bin \d+(?:\.\d+)? s\b"), "in N s"),
-    (re.compile(r"\btime: \d+(?:\.\d+)? s\b"), "time: N s"),
-    (re.compile(r"\b\d[\d,]*(?:\.\d+)? rows/s\b"), "N rows/s"),
-    (re.compile(r"\b\d\d:\d\d:\d\d\b"), "HH:MM:SS"),  # watch's clock
-    (re.compile(r"(milvus_lite-|Milvus Lite )\d+(?:\.\d+)+"), r"\1VERSION"),
-    (re.compile(r" {2,}"), " "),
-    (re.compile(r"-{2,}"), "--"),
-]
-
-
-def normalise(lines: list[str]) -> list[str]:
-    out = []
-    for text in lines:
-        for pattern, repl in _RULES:
-            text = pattern.sub(repl, text)
-        out.append(text.rstrip())
-    while out and not out[-1]:
-        out.pop()
-    return out
 
 
 class Swap:
@@ -239,11 +145,8 @@ class Runner:
                 self.shell.run_line(self.swap.to_real(step.command))
                 actual = self._taken()
             self.commands_run += 1
-            want, got = normalise(step.expected), normalise(actual)
-            if want != got:
-                import difflib
-
-                diff = "\n".join(difflib.unified_diff(want, got, "the doc", "the shell", lineterm="", n=1))
+            diff = differences(step.expected, actual, "the doc")
+            if diff:
                 self.problems.append(f"{where}: {step.command!r} printed otherwise:\n{diff}")
 
     def close(self) -> None:

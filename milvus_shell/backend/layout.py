@@ -49,7 +49,7 @@ class LayoutOps:
                                   f"{existing.field!r})", "exists", "--name NAME gives it another name")
         params = build_index_params(self.client, index)
         with worded(self, collection=collection, action=f"build a {index.type} index on {real}.{index.field}",
-                    hint="docs/commands.md (create index) lists index types and parameters"):
+                    hint="help create index lists index types and parameters"):
             self.call(self.client.create_index, real, params, sync=False)
         started = time.monotonic()
         while True:

@@ -161,9 +161,8 @@ def query_vectors(ctx: ShellContext, session: ServerSession, inv: Invocation, in
         return [_vector_bytes(field, v) for v in vectors]
     for v in vectors:
         if field.dim is not None and field.kind != "BINARY_VECTOR" and len(v) != field.dim:
-            raise UsageError(
-                f"wrong vector dimension: {len(v)} numbers given, but {field.name!r} is {field.type_name}"
-            )
+            numbers = f"{len(v)} number{'s' if len(v) != 1 else ''}"
+            raise UsageError(f"wrong vector dimension: {numbers} given, but {field.name!r} is {field.type_name}")
     return vectors
 
 

@@ -51,7 +51,7 @@ def create_collection(ctx: ShellContext, inv: Invocation) -> Result:
         given = [o for o in _QUICK_OPTIONS if inv.opt(o) not in (None, False)]
         if given:
             raise UsageError(f"--{given[0].replace('_', '-')} goes with --dim, not with --schema",
-                             "a schema file says everything about the collection (docs/schema.md)")
+                             "a schema file says everything about the collection (help create collection)")
         spec = parse_document(read_schema_file(path), f"schema file {path}")
     elif inv.opt("dim") is None:
         raise UsageError("create collection needs --dim N (the vector's length) or --schema FILE",
