@@ -223,8 +223,8 @@ def revoke(ctx: ShellContext, inv: Invocation) -> Message:
         if not chosen:
             holds = ", ".join(g.privilege for g in held)
             raise ServerError(
-                f"role {role!r} holds {'no privilege' if privilege == '*' else privilege} on {target}; nothing "
-                "revoked", "not-granted",
+                f"role {role!r} {'holds no privilege' if privilege == '*' else 'does not hold ' + privilege} on "
+                f"{target}; nothing revoked", "not-granted",
                 (f"it holds {holds} there: revoke {'*' if '*' in holds.split(', ') else 'PRIVILEGE'} on {target} "
                  f"from {role}" if held else f"show grants {role} lists what it holds"))
         for g in chosen:
