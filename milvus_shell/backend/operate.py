@@ -19,7 +19,9 @@ DEFAULT_RESOURCE_GROUP = "__default_resource_group"
 
 
 def lite_lacks(server: ServerCapabilities, what: str, lacks: str) -> ServerError:
-    return ServerError(f"{what}: not supported by {server.label} ({lacks})", "unsupported")
+    """'WHAT: not supported by Milvus Lite (what it lacks)', as wording.py says it of other commands."""
+    return ServerError(f"{what}: not supported by {'Milvus Lite' if server.is_lite else server.label} ({lacks})",
+                       "unsupported")
 
 
 class OperateOps:

@@ -225,8 +225,8 @@ def revoke(ctx: ShellContext, inv: Invocation) -> Message:
             raise ServerError(
                 f"role {role!r} {'holds no privilege' if privilege == '*' else 'does not hold ' + privilege} on "
                 f"{target}; nothing revoked", "not-granted",
-                (f"it holds {holds} there: revoke {'*' if '*' in holds.split(', ') else 'PRIVILEGE'} on {target} "
-                 f"from {role}" if held else f"show grants {role} lists what it holds"))
+                (f"it holds {holds} there; revoke * on {target} from {role} revokes them all" if held
+                 else f"show grants {role} lists what it holds"))
         for g in chosen:
             session.revoke_privilege(role, object_type, g.privilege, name, database or g.database)
     names = ", ".join(g.privilege for g in chosen)
