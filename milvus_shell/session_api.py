@@ -224,6 +224,10 @@ class OperateSession(SessionBasics, Protocol):
 
     def drop_privilege_group(self, name: str) -> None: ...
 
+    def grant_privilege_v2(self, role: str, privilege: str, collection: str, database: str = "") -> None: ...
+
+    def revoke_privilege_v2(self, role: str, privilege: str, collection: str, database: str = "") -> None: ...
+
 
 class ServerSession(ExploreSession, ReadSession, WriteSession, LayoutSession, AccessSession, DiagnosticsSession,
                     OperateSession, Protocol):

@@ -214,6 +214,12 @@ class FakeSession:
         self._record("drop_privilege_group", name)
         del self.privilege_groups[name]
 
+    def grant_privilege_v2(self, role: str, privilege: str, collection: str, database: str = "") -> None:
+        self._record("grant_privilege_v2", role, privilege, collection, database)
+
+    def revoke_privilege_v2(self, role: str, privilege: str, collection: str, database: str = "") -> None:
+        self._record("revoke_privilege_v2", role, privilege, collection, database)
+
 
 class FakeBatches:
     """Rows in batches of ``batch_size``, as session_api.RowBatches."""

@@ -200,3 +200,18 @@ class OperateOps:
         self._privilege_groups_here("drop privilege group")
         with worded(self, names=(("privilege group", name),), command="drop privilege group"):
             self.call(self.client.drop_privilege_group, name)
+
+    def grant_privilege_v2(self, role: str, privilege: str, collection: str, database: str = "") -> None:
+        """Grant a privilege or a privilege group on a collection (OperatePrivilegeV2, Milvus 2.5 on)."""
+        self._privilege_v2(self.client.grant_privilege_v2, "grant privilege group", role, privilege, collection,
+                           database)
+
+    def revoke_privilege_v2(self, role: str, privilege: str, collection: str, database: str = "") -> None:
+        self._privilege_v2(self.client.revoke_privilege_v2, "revoke privilege group", role, privilege, collection,
+                           database)
+
+    def _privilege_v2(self, fn: Callable[..., Any], what: str, role: str, privilege: str, collection: str,
+                      database: str) -> None:
+        self._privilege_groups_here(what)
+        with worded(self, names=(("role", role), ("privilege group", privilege)), command=what):
+            self.call(fn, role, privilege, collection, db_name=database or None)

@@ -160,6 +160,40 @@ def drop_privilege_group(ctx: ShellContext, inv: Invocation) -> Message:
     return Message(f"dropped privilege group {name}")
 
 
+def _group_grant(ctx: ShellContext, inv: Invocation, grant: bool) -> Message:
+    group, collection, role = inv.arg("GROUP"), inv.arg("COLLECTION"), inv.arg("ROLE")
+    database = inv.opt("db") or ""
+    session = ctx.session()
+    if grant:
+        session.grant_privilege_v2(role, group, collection, database)
+    else:
+        session.revoke_privilege_v2(role, group, collection, database)
+    where = f" in database {database}" if database else ""
+    return Message(f"role {role} {'may now' if grant else 'may no longer'} use privilege group {group} on "
+                   f"collection {collection}{where}")
+
+
+def grant_privilege_group(ctx: ShellContext, inv: Invocation) -> Message:
+    return _group_grant(ctx, inv, grant=True)
+
+
+def revoke_privilege_group(ctx: ShellContext, inv: Invocation) -> Message:
+    return _group_grant(ctx, inv, grant=False)
+
+
+def _word(name: str) -> Positional:
+    return Positional(name, Kind.CHOICE, f"the word {name}", required=True, choices=(name,))
+
+
+def _group_grant_args(preposition: str) -> tuple[Positional, ...]:
+    return (Positional("GROUP", Kind.WORD, "a privilege group (or a privilege)", required=True), _word("on"),
+            Positional("COLLECTION", Kind.COLLECTION, "a collection, or * for every one", required=True,
+                       keywords=("*",)),
+            _word(preposition), Positional("ROLE", Kind.WORD, "a role name", required=True))
+
+
+_DB = Option("--db", "the database the collection is in (default: the connection's)", Kind.DATABASE, "DB")
+
 _RESOURCE_DETAILS = ("Resource groups set query nodes apart for some collections' replicas. Milvus has them "
                      "(2.3 on); Milvus Lite does not (one process holds everything).")
 
@@ -275,6 +309,25 @@ COMMANDS = (
         options=(Option("--privilege", "a privilege it holds", Kind.CHOICE, "PRIVILEGE", choices=PRIVILEGES[1:],
                         repeat=True),),
         examples=("create privilege group readers --privilege Query --privilege Search",),
+        changes=frozenset({Effect.ROLES}),
+    ),
+    Command(
+        name="grant privilege group",
+        summary="Let a role use a privilege group on a collection (Milvus 2.5 on)",
+        handler=grant_privilege_group,
+        positionals=_group_grant_args("to"),
+        options=(_DB,),
+        examples=("grant privilege group readers on books to analyst", "grant privilege group readers on * to analyst"),
+        details="Uses the server's v2 privilege call (OperatePrivilegeV2), which Milvus 2.3 lacks.",
+        changes=frozenset({Effect.ROLES}),
+    ),
+    Command(
+        name="revoke privilege group",
+        summary="Take a privilege group on a collection from a role (Milvus 2.5 on)",
+        handler=revoke_privilege_group,
+        positionals=_group_grant_args("from"),
+        options=(_DB,),
+        examples=("revoke privilege group readers on books from analyst",),
         changes=frozenset({Effect.ROLES}),
     ),
     Command(

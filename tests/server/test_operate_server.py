@@ -195,6 +195,10 @@ def test_privilege_groups_are_said_to_be_missing_in_words(shell):
         assert "show privilege groups: not supported by this server (Milvus v2.3.5" in err
         assert "ListPrivilegeGroups" in err
     assert "create privilege group" in shell.fail("create privilege group g --privilege Query")
+    err = shell.fail("grant privilege group g on * to public")
+    assert err.startswith("error: grant privilege group: not supported by ")
+    if not is_lite(shell.server):
+        assert "OperatePrivilegeV2" in err  # the server's own reason
 
 
 # -- revoke * and drop role --force (Milvus 2.3.5 with authorization) --------------------------------

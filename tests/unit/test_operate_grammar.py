@@ -197,3 +197,17 @@ def test_privilege_groups_are_created_listed_and_dropped():
     assert "(no privilege groups)" in sh.ok("show privilege groups")
     assert ("create_privilege_group", ("readers", ("Query", "Search"))) in session.calls
     assert "did you mean Query?" in sh.fail("create privilege group g --privilege Qeury")
+
+
+def test_privilege_groups_are_granted_and_revoked_through_the_v2_call():
+    sh = fake_shell()
+    session = session_of(sh)
+    said = sh.ok("grant privilege group readers on books to analyst --db shop")
+    assert said.strip() == "role analyst may now use privilege group readers on collection books in database shop"
+    said = sh.ok("revoke privilege group readers on * from analyst")
+    assert said.strip() == "role analyst may no longer use privilege group readers on collection *"
+    assert [c for c in session.calls if c[0].endswith("_v2")] == [
+        ("grant_privilege_v2", ("analyst", "readers", "books", "shop")),
+        ("revoke_privilege_v2", ("analyst", "readers", "*", ""))]
+    inv = parse_line("grant privilege group readers on books to analyst", TABLE)[0]
+    assert inv.command.name == "grant privilege group"  # not grant with a privilege named 'privilege'
