@@ -214,7 +214,15 @@ def revoke(ctx: ShellContext, inv: Invocation) -> Message:
     where = f" in database {database}" if database else ""
     target = f"{object_type} {name}{where}"
     with supported(session, "revoke"):
-        held = [g for g in session.list_grants(role)
+        try:
+            grants = session.list_grants(role)
+        except ServerError as exc:
+            if exc.kind != "denied" or privilege == "*":
+                raise
+            # This user may revoke but not read grants: the privilege goes as named, unchecked.
+            session.revoke_privilege(role, object_type, privilege, name, database)
+            return Message(f"role {role} may no longer {privilege} on {target}")
+        held = [g for g in grants
                 if g.object_type == object_type and g.object_name == name and g.database in (in_db, "*")]
         if privilege == "*":
             chosen = held
