@@ -111,8 +111,8 @@ def create_resource_group(ctx: ShellContext, inv: Invocation) -> Message:
 
 
 def drop_resource_group_loss(ctx: ShellContext, inv: Invocation) -> str:
-    return (f"drop resource group {inv.arg('GROUP')!r} (the server drops only a group holding no nodes "
-            "and no replicas)")
+    return (f"drop resource group {inv.arg('GROUP')!r} (its query nodes, if any, must be moved out first: "
+            "the server says so)")
 
 
 def drop_resource_group(ctx: ShellContext, inv: Invocation) -> Message:
