@@ -238,6 +238,21 @@ class NodeInfo:
     error: str = ""
 
 
+@dataclass(frozen=True)
+class ResourceGroupInfo:
+    """A resource group: query nodes set apart for some collections' replicas (Milvus, not Lite)."""
+
+    name: str
+    capacity: int | None = None  # Milvus 2.3: how many nodes it may hold
+    available_nodes: int = 0
+    loaded_replicas: Mapping[str, int] = dataclass_field(default_factory=dict)  # collection -> replicas here
+    incoming_nodes: Mapping[str, int] = dataclass_field(default_factory=dict)
+    outgoing_nodes: Mapping[str, int] = dataclass_field(default_factory=dict)
+    requests: int | None = None  # Milvus 2.4 on: nodes it asks for, and at most
+    limits: int | None = None
+    nodes: tuple[str, ...] = ()  # 'node 5 (host:port)'
+
+
 # -- what a server is and what it implements (asked once, at connect) ------------------------------
 
 @dataclass(frozen=True)
@@ -276,6 +291,10 @@ class ServerCapabilities:
     # Searching a Float16 / BFloat16 field: Milvus 2.3.5 stores such vectors but a search of one gave
     # no hits, or a distance of 3e34 between a vector and itself (measured with pymilvus 3.0.2).
     half_float_search: bool = True
+    partition_loading: bool = True  # load/release of single partitions (Milvus Lite loads whole collections)
+    dropping_collection_properties: bool = True  # Milvus 2.3 keeps properties but cannot drop one
+    resource_group_config: bool = True  # requests and limits of a resource group, from Milvus 2.4
+    privilege_groups: bool = True  # privilege groups and the v2 privilege calls, from Milvus 2.5
 
     @property
     def label(self) -> str:
@@ -301,6 +320,7 @@ def capabilities_of(version_text: str) -> ServerCapabilities:
             version_text=version_text, is_lite=True, version=_version_numbers(version_text.partition("-")[2]),
             users_and_roles=False, resource_groups=False, import_jobs=False, compaction=False, metrics=False,
             clustering_keys=False, partition_counts=False,
+            partition_loading=False, resource_group_config=False, privilege_groups=False,
         )
     version = _version_numbers(version_text)
     modern = not version or version >= (2, 4)  # an unknown version is given the benefit of the doubt
@@ -311,4 +331,5 @@ def capabilities_of(version_text: str) -> ServerCapabilities:
         functions=from_2_5, analyzers=from_2_5, clustering_keys=modern,
         varchar_in_bytes=True, json_max_bytes=65_536 if version and version < (2, 4) else None,
         half_float_search=modern,
+        dropping_collection_properties=modern, resource_group_config=modern, privilege_groups=from_2_5,
     )

@@ -13,7 +13,8 @@ from __future__ import annotations
 from typing import Any, Callable, Protocol, Sequence
 
 from .catalog import (CollectionDetails, CollectionInfo, CompactionInfo, CreatedCollection, Grant, IndexInfo,
-                      LoadInfo, NodeInfo, ReplicaInfo, SegmentInfo, ServerCapabilities, ServerInfo)
+                      LoadInfo, NodeInfo, ReplicaInfo, ResourceGroupInfo, SegmentInfo, ServerCapabilities,
+                      ServerInfo)
 from .connection import PingInfo
 from .schema_doc import CollectionSpec, IndexSpec
 
@@ -189,6 +190,45 @@ class DiagnosticsSession(SessionBasics, Protocol):
     def server_nodes(self) -> list[NodeInfo]: ...
 
 
+class OperateSession(SessionBasics, Protocol):
+    """Operating a deployment (backend/operate.py): properties, truncate, partition loading, resource
+    groups, privilege groups."""
+
+    def alter_collection(self, name: str, changes: dict[str, str], dropped: Sequence[str]) -> None: ...
+
+    def alter_database(self, name: str, changes: dict[str, str], dropped: Sequence[str]) -> None: ...
+
+    def database_properties(self, name: str) -> dict[str, str]: ...
+
+    def truncate(self, name: str) -> None: ...
+
+    def load_partitions(self, name: str, partitions: Sequence[str], wait: float,
+                        progress: Callable[[int], None] = ..., replicas: int = 0,
+                        resource_groups: Sequence[str] = ()) -> float: ...
+
+    def release_partitions(self, name: str, partitions: Sequence[str]) -> None: ...
+
+    def list_resource_groups(self) -> list[str]: ...
+
+    def describe_resource_group(self, name: str) -> ResourceGroupInfo: ...
+
+    def create_resource_group(self, name: str, requests: int | None = None, limits: int | None = None) -> None: ...
+
+    def drop_resource_group(self, name: str) -> None: ...
+
+    def transfer_replica(self, collection: str, source: str, target: str, replicas: int) -> None: ...
+
+    def list_privilege_groups(self) -> list[tuple[str, list[str]]]: ...
+
+    def create_privilege_group(self, name: str, privileges: Sequence[str] = ()) -> None: ...
+
+    def drop_privilege_group(self, name: str) -> None: ...
+
+    def grant_privilege_v2(self, role: str, privilege: str, collection: str, database: str = "") -> None: ...
+
+    def revoke_privilege_v2(self, role: str, privilege: str, collection: str, database: str = "") -> None: ...
+
+
 class ServerSession(ExploreSession, ReadSession, WriteSession, LayoutSession, AccessSession, DiagnosticsSession,
-                    Protocol):
+                    OperateSession, Protocol):
     """Everything a live connection offers: what backend.Session implements and handlers receive."""

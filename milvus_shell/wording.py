@@ -149,8 +149,7 @@ def _named(exc: ServerError, where: Context, session: Any) -> ServerError | None
             return ServerError(
                 f"role {name!r} still holds {count}{grants}, and the server refuses to drop a role that does "
                 f"(it said: {_first_sentence(exc.message)}); nothing changed", "role-has-grants",
-                f"show grants {name} lists them; revoke each (revoke PRIVILEGE on OBJECT_TYPE NAME from {name}), "
-                f"then drop role {name}")
+                f"drop role {name} --force revokes them, then drops it; show grants {name} lists them")
     return None
 
 

@@ -13,8 +13,8 @@ import json
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 from milvus_shell.addresses import parse_address
-from milvus_shell.catalog import (CollectionDetails, CollectionInfo, CreatedCollection, FieldInfo, IndexInfo,
-                                  LoadInfo)
+from milvus_shell.catalog import (CollectionDetails, CollectionInfo, CreatedCollection, FieldInfo, Grant,
+                                  IndexInfo, LoadInfo)
 from milvus_shell.connection import ConnectionSettings, PingInfo
 from milvus_shell.errors import ServerError
 from milvus_shell.registry import ConnectionRegistry
@@ -39,6 +39,8 @@ class FakeSession:
         self.calls: list[tuple[str, tuple[Any, ...]]] = []
         self.batch_size = 1000  # rows per batch of query_batches
         self.users: dict[str, str] = {"root": "Milvus"}  # user -> password
+        self.grants: dict[str, list[Grant]] = {}  # role -> its grants
+        self.privilege_groups: dict[str, list[str]] = {}
 
     @property
     def address(self) -> str:
@@ -179,6 +181,44 @@ class FakeSession:
     def create_user(self, name: str, password: str) -> None:
         self._record("create_user", name)  # never the password: calls are shown in failures
         self.users[name] = password
+
+    # -- roles and grants (revoke *, drop role --force), privilege groups (no server here has them) ----
+    def list_grants(self, role: str) -> list[Grant]:
+        if role not in self.grants:
+            raise ServerError(f"role {role!r} not found", "role-not-found")
+        return list(self.grants[role])
+
+    def role_members(self) -> list[tuple[str, list[str]]]:
+        return [(role, []) for role in self.grants]
+
+    def revoke_privilege(self, role: str, object_type: str, privilege: str, name: str, database: str = "") -> None:
+        self._record("revoke_privilege", role, object_type, privilege, name, database)
+        self.grants[role] = [g for g in self.grants[role]
+                             if (g.object_type, g.privilege, g.object_name) != (object_type, privilege, name)]
+
+    def drop_role(self, name: str) -> None:
+        self._record("drop_role", name)
+        if self.grants.get(name):
+            raise ServerError("fail to drop the role that it has privileges", "milvus-65535")
+        self.grants.pop(name, None)
+
+    def list_privilege_groups(self) -> list[tuple[str, list[str]]]:
+        self._record("list_privilege_groups")
+        return sorted((g, list(p)) for g, p in self.privilege_groups.items())
+
+    def create_privilege_group(self, name: str, privileges: Sequence[str] = ()) -> None:
+        self._record("create_privilege_group", name, tuple(privileges))
+        self.privilege_groups[name] = list(privileges)
+
+    def drop_privilege_group(self, name: str) -> None:
+        self._record("drop_privilege_group", name)
+        del self.privilege_groups[name]
+
+    def grant_privilege_v2(self, role: str, privilege: str, collection: str, database: str = "") -> None:
+        self._record("grant_privilege_v2", role, privilege, collection, database)
+
+    def revoke_privilege_v2(self, role: str, privilege: str, collection: str, database: str = "") -> None:
+        self._record("revoke_privilege_v2", role, privilege, collection, database)
 
 
 class FakeBatches:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import ContextManager
 
 from ..context import ShellContext
+from ..catalog import Grant
 from ..errors import ServerError, UsageError
 from ..privileges import OBJECT_TYPES, PRIVILEGES
 from ..results import Message, Table
@@ -128,22 +129,43 @@ def create_role(ctx: ShellContext, inv: Invocation) -> Message:
     return Message(f"created role {name}; grant PRIVILEGE on OBJECT_TYPE NAME to {name} gives it privileges")
 
 
+def _grant_text(g: Grant) -> str:
+    """'Query on Collection books' (and the database when it is not the default)."""
+    where = f" in database {g.database}" if g.database not in ("", "*", "default") else ""
+    return f"{g.privilege} on {g.object_type} {g.object_name}{where}"
+
+
 def drop_role_loss(ctx: ShellContext, inv: Invocation) -> str:
     name = inv.arg("NAME")
     session = ctx.session()
     with supported(session, "drop role"):
         grants = session.list_grants(name)
         members = dict(session.role_members()).get(name, [])
-    held = f"{len(grants)} grants" if grants else "no grants"
     who = f"held by {', '.join(members)}" if members else "held by no user"
-    return f"drop role {name!r} ({held}; {who})"
+    if grants and not inv.opt("force"):  # the server would refuse: say so before asking
+        count = f"{len(grants)} grant{'s' if len(grants) != 1 else ''}"
+        raise ServerError(
+            f"role {name!r} still holds {count} ({'; '.join(_grant_text(g) for g in grants)}), and the server "
+            "refuses to drop a role that does; nothing changed", "role-has-grants",
+            f"drop role {name} --force revokes them, then drops it; show grants {name} lists them")
+    if grants:
+        return (f"revoke the {len(grants)} grants of role {name!r} ({'; '.join(_grant_text(g) for g in grants)}), "
+                f"then drop it ({who})")
+    return f"drop role {name!r} (no grants; {who})"
 
 
 def drop_role(ctx: ShellContext, inv: Invocation) -> Message:
     session = ctx.session()
     name = inv.arg("NAME")
+    revoked = 0
     with supported(session, "drop role"):
+        if inv.opt("force"):
+            for g in session.list_grants(name):
+                session.revoke_privilege(name, g.object_type, g.privilege, g.object_name, g.database)
+                revoked += 1
         session.drop_role(name)
+    if revoked:
+        return Message(f"revoked {revoked} grant{'s' if revoked != 1 else ''} of role {name}, then dropped it")
     return Message(f"dropped role {name}")
 
 
@@ -172,28 +194,52 @@ def revoke_role(ctx: ShellContext, inv: Invocation) -> Message:
 
 # -- privileges ------------------------------------------------------------------------------------
 
-def _privilege_call(ctx: ShellContext, inv: Invocation, grant: bool) -> Message:
+def grant(ctx: ShellContext, inv: Invocation) -> Message:
     session = ctx.session()
     privilege, object_type, name = inv.arg("PRIVILEGE"), inv.arg("OBJECT_TYPE"), inv.arg("NAME")
     role, database = inv.arg("ROLE"), inv.opt("db") or ""
-    verb = "grant" if grant else "revoke"
-    with supported(session, verb):
-        if grant:
-            session.grant_privilege(role, object_type, privilege, name, database)
-        else:
-            session.revoke_privilege(role, object_type, privilege, name, database)
+    with supported(session, "grant"):
+        session.grant_privilege(role, object_type, privilege, name, database)
     where = f" in database {database}" if database else ""
-    if grant:
-        return Message(f"role {role} may now {privilege} on {object_type} {name}{where}")
-    return Message(f"role {role} may no longer {privilege} on {object_type} {name}{where}")
-
-
-def grant(ctx: ShellContext, inv: Invocation) -> Message:
-    return _privilege_call(ctx, inv, grant=True)
+    return Message(f"role {role} may now {privilege} on {object_type} {name}{where}")
 
 
 def revoke(ctx: ShellContext, inv: Invocation) -> Message:
-    return _privilege_call(ctx, inv, grant=False)
+    """Revoke what the role holds on the object: the privilege named, or with * every one it holds
+    there (Milvus stores * as a privilege of its own: revoking * takes away only a grant of *)."""
+    session = ctx.session()
+    privilege, object_type, name = inv.arg("PRIVILEGE"), inv.arg("OBJECT_TYPE"), inv.arg("NAME")
+    role, database = inv.arg("ROLE"), inv.opt("db") or ""
+    in_db = database or session.database or "default"
+    where = f" in database {database}" if database else ""
+    target = f"{object_type} {name}{where}"
+    with supported(session, "revoke"):
+        try:
+            grants = session.list_grants(role)
+        except ServerError as exc:
+            if exc.kind != "denied" or privilege == "*":
+                raise
+            # This user may revoke but not read grants: the privilege goes as named, unchecked.
+            session.revoke_privilege(role, object_type, privilege, name, database)
+            return Message(f"role {role} may no longer {privilege} on {target}")
+        held = [g for g in grants
+                if g.object_type == object_type and g.object_name == name and g.database in (in_db, "*")]
+        if privilege == "*":
+            chosen = held
+        else:
+            chosen = [g for g in held if g.privilege == privilege]
+        if not chosen:
+            holds = ", ".join(g.privilege for g in held)
+            raise ServerError(
+                f"role {role!r} {'holds no privilege' if privilege == '*' else 'does not hold ' + privilege} on "
+                f"{target}; nothing revoked", "not-granted",
+                (f"it holds {holds} there; revoke * on {target} from {role} revokes them all" if held
+                 else f"show grants {role} lists what it holds"))
+        for g in chosen:
+            session.revoke_privilege(role, object_type, g.privilege, name, database or g.database)
+    names = ", ".join(g.privilege for g in chosen)
+    return Message(f"role {role} may no longer {names} on {target}"
+                   + (f" ({len(chosen)} grants revoked)" if len(chosen) > 1 else ""))
 
 
 def show_grants(ctx: ShellContext, inv: Invocation) -> Table:
@@ -276,8 +322,10 @@ COMMANDS = (
         summary="Delete a role",
         handler=drop_role,
         positionals=(Positional("NAME", Kind.WORD, "a role", required=True),),
-        examples=("drop role reader", "drop role reader --yes"),
-        details="Milvus refuses to drop a role that still holds grants: revoke them first (show grants ROLE).",
+        options=(Option("--force", "revoke the role's grants first (the server drops only a role without grants)"),),
+        examples=("drop role reader", "drop role reader --yes", "drop role reader --force --yes"),
+        details=("Milvus refuses to drop a role that still holds grants: the shell names them before asking; "
+                 "--force revokes them, then drops the role (show grants ROLE lists them)."),
         changes=frozenset({Effect.ROLES}),
         destroys=drop_role_loss,
     ),
@@ -321,7 +369,9 @@ COMMANDS = (
         handler=revoke,
         positionals=_PRIVILEGE_ARGS + (_word("from", "the word from"), _ROLE),
         options=(_DB_OPTION,),
-        examples=("revoke Query on Collection books from reader",),
+        examples=("revoke Query on Collection books from reader", "revoke * on Collection books from reader"),
+        details=("* revokes every privilege the role holds on that object (a grant of * among them); a "
+                 "privilege the role does not hold there is refused in words, nothing revoked."),
         changes=frozenset({Effect.ROLES}),
     ),
     Command(

@@ -210,15 +210,33 @@ def load(ctx: ShellContext, inv: Invocation) -> Message:
     session = ctx.session()
     name = inv.arg("COLLECTION")
     wait = inv.opt("wait", DEFAULT_LOAD_WAIT)
-    seconds = session.load(name, wait, lambda pct: ctx.progress(f"loading {name}: {pct}%"))
-    return Message(f"loaded {name} in {seconds:.1f} s")
+    partitions = list(dict.fromkeys(inv.opt("partition") or ()))
+    replicas, groups = inv.opt("replicas") or 0, list(dict.fromkeys(inv.opt("resource_group") or ()))
+    what = f"{name} (partition{'s' if len(partitions) > 1 else ''} {', '.join(partitions)})" if partitions else name
+    progress = lambda pct: ctx.progress(f"loading {what}: {pct}%")  # noqa: E731
+    if partitions or replicas or groups:
+        seconds = session.load_partitions(name, partitions, wait, progress, replicas, groups)
+    else:
+        seconds = session.load(name, wait, progress)
+    placed = f" ({replicas} replica{'s' if replicas > 1 else ''})" if replicas else ""
+    placed += f" in resource group{'s' if len(groups) > 1 else ''} {', '.join(groups)}" if groups else ""
+    return Message(f"loaded {what}{placed} in {seconds:.1f} s")
 
 
 def release(ctx: ShellContext, inv: Invocation) -> Message:
     alias, session = ctx.active()
     name = inv.arg("COLLECTION")
+    partitions = list(dict.fromkeys(inv.opt("partition") or ()))
+    if partitions:
+        session.release_partitions(name, partitions)
+        return Message(f"released partition{'s' if len(partitions) > 1 else ''} {', '.join(partitions)} of {name}; "
+                       f"show load {name} shows what stays loaded")
     session.release(name)
     return Message(f"released {name}; load {name} makes it searchable again")
+
+
+_PARTITIONS = Option("--partition", "only this partition (give it again for more)", Kind.PARTITION, "PARTITION",
+                     repeat=True)
 
 
 _COLLECTION = Positional("COLLECTION", Kind.COLLECTION, "a collection (or an alias of one)", required=True)
@@ -305,17 +323,26 @@ COMMANDS = (
         handler=load,
         positionals=(_COLLECTION,),
         options=(Option("--wait", f"seconds to wait for the load to finish (default {DEFAULT_LOAD_WAIT:g})",
-                        Kind.NUMBER, "SECONDS", bounds=(0.001, 86400)),),
-        examples=("load books", "load books --wait 60"),
+                        Kind.NUMBER, "SECONDS", bounds=(0.001, 86400)),
+                 _PARTITIONS,
+                 Option("--replicas", "how many replicas to load (Milvus with several query nodes)", Kind.INTEGER,
+                        "N", bounds=(1, 100)),
+                 Option("--resource-group", "a resource group to load replicas into (give it again for more)",
+                        Kind.WORD, "GROUP", repeat=True)),
+        examples=("load books", "load books --wait 60", "load books --partition classics --partition novels",
+                  "load books --replicas 2 --resource-group rg_a --resource-group rg_b"),
         changes=frozenset({Effect.LOADED}),
-        details="Shows progress while the server loads. Ctrl-C stops waiting; the server goes on loading.",
+        details=("Shows progress while the server loads. Ctrl-C stops waiting; the server goes on loading. "
+                 "--partition loads only those partitions (Milvus; Milvus Lite loads whole collections). "
+                 "A loaded collection keeps its replica number: release it to change it."),
     ),
     Command(
         name="release",
         summary="Release a loaded collection from memory",
         handler=release,
         positionals=(_COLLECTION,),
-        examples=("release books",),
+        options=(_PARTITIONS,),
+        examples=("release books", "release books --partition classics"),
         changes=frozenset({Effect.LOADED}),
     ),
 )

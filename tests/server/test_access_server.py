@@ -89,6 +89,10 @@ def test_a_user_is_denied_then_granted_then_revoked(milvus_auth, root, client, c
         grants = json.loads(root.ok(f"show grants {role} --format json"))
         assert [(g["object type"], g["object"], g["privilege"]) for g in grants] == [
             ("Collection", collection, "Query")]
+        # A grant reaches the proxies' privilege cache a moment later too (seen: 0.3 s after other grants)
+        deadline = time.monotonic() + 10
+        while not alice.run(f"count {collection}")[0] and time.monotonic() < deadline:
+            time.sleep(0.2)
         assert json.loads(alice.ok(f"count {collection} --format json")) == [{"count": 30}]
 
         assert "may no longer Query" in root.ok(f"revoke Query on Collection {collection} from {role}")
