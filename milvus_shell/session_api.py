@@ -15,6 +15,7 @@ from typing import Any, Callable, Protocol, Sequence
 from .catalog import (CollectionDetails, CollectionInfo, CompactionInfo, CreatedCollection, Grant, IndexInfo,
                       LoadInfo, NodeInfo, ReplicaInfo, SegmentInfo, ServerCapabilities, ServerInfo)
 from .connection import PingInfo
+from .import_jobs import ImportJob
 from .schema_doc import CollectionSpec, IndexSpec
 
 Row = dict[str, Any]
@@ -189,6 +190,20 @@ class DiagnosticsSession(SessionBasics, Protocol):
     def server_nodes(self) -> list[NodeInfo]: ...
 
 
+class ImportSession(SessionBasics, Protocol):
+    """Server-side import jobs (files already in the server's object storage), and refresh_load."""
+
+    def start_import(self, collection: str, files: Sequence[str], partition: str = "") -> int: ...
+
+    def import_job(self, job_id: int) -> ImportJob: ...
+
+    def list_imports(self, collection: str = "") -> list[ImportJob]: ...
+
+    def cancel_import(self, job_id: int) -> None: ...
+
+    def refresh_load(self, name: str, wait: float) -> None: ...
+
+
 class ServerSession(ExploreSession, ReadSession, WriteSession, LayoutSession, AccessSession, DiagnosticsSession,
-                    Protocol):
+                    ImportSession, Protocol):
     """Everything a live connection offers: what backend.Session implements and handlers receive."""
