@@ -25,7 +25,7 @@ from typing import IO, Any, Callable, Iterator, NamedTuple, Sequence
 from .catalog import CollectionInfo, FieldInfo
 from .rowcheck import INT_BOUNDS, TOO_DEEP, BadNumber, RowChecker, RowError, loads, shown
 
-FORMATS = ("jsonl", "json", "csv")
+FORMATS = ("jsonl", "json", "csv", "parquet")  # parquet: parquetfiles.py, with the parquet extra
 ARRAY_CHUNK = 1 << 20  # a JSON array is read this many bytes at a time
 
 
@@ -369,6 +369,11 @@ def _json_reason(exc: ValueError) -> str:
     return str(exc)
 
 
-def open_rows(path: str, info: CollectionInfo, upsert: bool = False, fmt: str | None = None) -> RowReader:
+def open_rows(path: str, info: CollectionInfo, upsert: bool = False, fmt: str | None = None) -> Any:
+    """A RowReader, or for Parquet (by --file-format or the file's name) a parquetfiles.ParquetRows."""
     checker = RowChecker(info, upsert)
+    if fmt == "parquet" or (fmt is None and path.lower().endswith((".parquet", ".pq"))):
+        from .parquetfiles import ParquetRows  # noqa: PLC0415 - pyarrow only when a Parquet file is read
+
+        return ParquetRows(path, checker)
     return RowReader(path, checker, fmt)

@@ -367,7 +367,7 @@ _COLLECTION = Positional("COLLECTION", Kind.COLLECTION, "a collection (or an ali
 
 def _write_options(verb: str) -> tuple[Option, ...]:
     return (
-        Option("--file", f"rows to {verb} from a file: JSON lines, a JSON array, or CSV", Kind.PATH, "PATH"),
+        Option("--file", f"rows to {verb} from a file: JSON lines, a JSON array, CSV, or Parquet", Kind.PATH, "PATH"),
         Option("--partition", f"{verb} into this partition", Kind.PARTITION, "P"),
         Option("--skip-bad", "go on past bad rows, writing them to PATH.bad (with --file)"),
         Option("--file-format", "how to read the file (default: from its name, else its first character)",
