@@ -18,7 +18,7 @@ from typing import Any, Iterator, Sequence
 
 from .catalog import CollectionInfo, FieldInfo
 from .rowcheck import RowChecker, RowError
-from .rowfiles import FileError, Item
+from .rowfiles import FileError, Item, RowReader, open_rows
 from .safe_files import Refused, create_new, remove_created
 
 META = "$meta"  # the dynamic field's column
@@ -41,6 +41,14 @@ def _pyarrow() -> tuple[Any, Any]:
 
 def is_parquet(path: str) -> bool:
     return path.lower().endswith((".parquet", ".pq"))
+
+
+def open_row_file(path: str, info: CollectionInfo, upsert: bool = False,
+                  fmt: str | None = None) -> "RowReader | ParquetRows":
+    """rowfiles.open_rows, or for Parquet (by --file-format or the file's name) a ParquetRows."""
+    if fmt == "parquet" or (fmt is None and is_parquet(path)):
+        return ParquetRows(path, RowChecker(info, upsert))
+    return open_rows(path, info, upsert, fmt)
 
 
 # -- reading -----------------------------------------------------------------------------------------

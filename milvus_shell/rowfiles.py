@@ -369,11 +369,6 @@ def _json_reason(exc: ValueError) -> str:
     return str(exc)
 
 
-def open_rows(path: str, info: CollectionInfo, upsert: bool = False, fmt: str | None = None) -> Any:
-    """A RowReader, or for Parquet (by --file-format or the file's name) a parquetfiles.ParquetRows."""
+def open_rows(path: str, info: CollectionInfo, upsert: bool = False, fmt: str | None = None) -> RowReader:
     checker = RowChecker(info, upsert)
-    if fmt == "parquet" or (fmt is None and path.lower().endswith((".parquet", ".pq"))):
-        from .parquetfiles import ParquetRows  # noqa: PLC0415 - pyarrow only when a Parquet file is read
-
-        return ParquetRows(path, checker)
     return RowReader(path, checker, fmt)

@@ -21,7 +21,8 @@ from ..expr import one_of
 from ..results import Message
 from ..badlines import BadLines
 from ..rowcheck import RowChecker, RowError
-from ..rowfiles import FORMATS, FileError, open_rows
+from ..parquetfiles import open_row_file
+from ..rowfiles import FORMATS, FileError
 from ..session_api import ServerSession
 from ..tokens import tokenize
 from ..wording import Context, reraise
@@ -186,7 +187,7 @@ def _write_file(ctx: ShellContext, info: CollectionInfo, send: Callable[..., lis
     name = info.name
     max_rows = inv.opt("batch") or BATCH_ROWS
     try:
-        reader = open_rows(path, info, upsert=verb == "upsert", fmt=inv.opt("file_format"))
+        reader = open_row_file(path, info, upsert=verb == "upsert", fmt=inv.opt("file_format"))
     except FileError as exc:
         raise UsageError(str(exc)) from None
     bad = BadLines(path) if inv.opt("skip_bad") else None
