@@ -82,7 +82,11 @@ def failure_words(job: ImportJob) -> str:
         meaning = f"{files}: this server imports JSON ({{\"rows\": [...]}}), Parquet and NumPy (.npy) files"
     elif "is missed" in low or "missing" in low:
         meaning = "a field of the collection is missing from the file"
-    elif "not in schema" in low or "unknown" in low or "field" in low:
+    elif "not defined in" in low or "not in schema" in low:
+        meaning = "the file has a field the collection does not, and the collection has no dynamic field"
+    elif "dimension" in low:
+        meaning = "a vector in the file is not as long as the field's dimension"
+    elif "field" in low:
         meaning = "the file's fields do not match the collection's"
     else:
         meaning = ""
