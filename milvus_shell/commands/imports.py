@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 
 from ..context import ShellContext
-from ..errors import ServerError, ShellError, UsageError
+from ..errors import Cancelled, ServerError, ShellError, UsageError
 from ..import_jobs import ImportJob, failure_words, job_files
 from ..results import Document, Group, Message, Result, Table
 from ..session_api import ServerSession
@@ -75,8 +75,12 @@ def _follow(ctx: ShellContext, session: ServerSession, name: str, job_ids: list[
                         f"import job {pending[0]} into {name} has not ended after {wait:g} s", "still-importing",
                         f"it goes on on the server: show import {pending[0]} tells its state")
                 time.sleep(POLL_SECONDS)
-    finally:
+    except (Cancelled, KeyboardInterrupt):
+        raise  # the note stays for the shell, which asks it when it says "cancelled"
+    except BaseException:
         ctx.cancel_note = None
+        raise
+    ctx.cancel_note = None
     seconds = time.monotonic() - started
     jobs = [finished[j] for j in job_ids]
     failed = [j for j in jobs if j.failed]

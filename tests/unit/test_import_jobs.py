@@ -81,7 +81,25 @@ def test_the_note_on_ctrl_c_says_the_job_goes_on(monkeypatch):
     with pytest.raises(Cancelled):
         imports._follow(ctx, _Jobs(), "books", [7], 60.0)
     assert seen[0].startswith("stopped following import job 7; the server goes on importing: show import 7")
+    assert ctx.cancel_note() == seen[0]  # kept for the shell, which asks it as it reports "cancelled"
+
+
+def test_the_note_is_gone_once_the_jobs_end(monkeypatch):
+    monkeypatch.setattr(imports, "POLL_SECONDS", 0)
+
+    class Done(_Jobs):
+        def import_job(self, job_id: int) -> ImportJob:
+            return ImportJob(job_id, "completed", collection="books", rows=3, files=("/x.json",))
+
+        def load_state(self, name: str):
+            return SimpleNamespace(state="not loaded")
+
+    ctx = SimpleNamespace(progress=lambda text: None, cancel_note=None)
+    result = imports._follow(ctx, Done(), "books", [7], 60.0)
     assert ctx.cancel_note is None
+    assert [m.text for m in result.parts] == [
+        result.parts[0].text, "books is not loaded: load books makes the rows searchable"]
+    assert result.parts[0].text.startswith("imported 3 rows from /x.json into books in ")
 
 
 def test_following_gives_up_after_the_timeout_saying_the_job_goes_on(monkeypatch):
