@@ -156,6 +156,8 @@ def refresh(ctx: ShellContext, inv: Invocation) -> Message:
     session = ctx.session()
     name = inv.arg("COLLECTION")
     real = session.describe_collection(name).name or name
+    if session.server.is_lite:  # it has no import jobs, and counts what is inserted at once
+        return Message(f"{real}: Milvus Lite counts and searches new rows at once; nothing to refresh")
     if session.load_state(real).state != "loaded":
         raise UsageError(f"collection {real!r} is not loaded: refresh reloads a loaded collection",
                          f"load {real} loads every row it holds")

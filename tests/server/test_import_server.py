@@ -222,6 +222,7 @@ def test_milvus_lite_refuses_import_jobs_in_words(lite_server):
         for line in (f"import {name} /data/rows.json --wait", "show imports", "show import 1", "cancel import 1"):
             err = sh.fail(line)
             assert "not supported by Milvus Lite: import jobs; use insert --file" in err, err
+        assert "Milvus Lite counts and searches new rows at once; nothing to refresh" in sh.ok(f"refresh {name}")
         sh.ok(f"drop collection {name} --yes")
     finally:
         sh.close()
