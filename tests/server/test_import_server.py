@@ -189,6 +189,12 @@ def test_a_parquet_export_is_a_file_an_import_job_takes(msh, storage):
         assert got == [{"id": 7, "title": "t7", "year": 2007}], name
     err = msh.fail(f"query {source} --limit all --format parquet --output {path}")
     assert "already exists" in err
+    err = msh.fail(f"query {source} --limit all --format parquet")
+    assert "--format parquet needs --output FILE" in err
+    text = storage / "some.csv"
+    ok, out, err = msh.run(f"query {source} id < 5 --fields id,title --format csv --output {text}")
+    assert ok and out == "" and "wrote 5 rows" in err  # with csv, what is not data goes to stderr
+    assert text.read_text().splitlines() == ["id,title"] + [f"{i},t{i}" for i in range(5)]
     for name in (source, copy, inserted):
         msh.ok(f"drop collection {name} --yes")
 
