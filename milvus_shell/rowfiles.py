@@ -25,7 +25,7 @@ from .rowcheck import INT_BOUNDS, TOO_DEEP, BadNumber, RowChecker, RowError, loa
 from .rowinput import InputError, encoding_problem, open_input
 from .rowlimits import largest_row_bytes
 
-FORMATS = ("jsonl", "json", "csv")
+FORMATS = ("jsonl", "json", "csv", "parquet")  # parquet: parquetfiles.py, with the parquet extra
 ARRAY_CHUNK = 1 << 20  # a JSON array is read this many bytes at a time
 
 

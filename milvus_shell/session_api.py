@@ -16,6 +16,7 @@ from .catalog import (CollectionDetails, CollectionInfo, CompactionInfo, Created
                       LoadInfo, NodeInfo, ReplicaInfo, ResourceGroupInfo, SegmentInfo, ServerCapabilities,
                       ServerInfo)
 from .connection import PingInfo
+from .import_jobs import ImportJob
 from .schema_doc import CollectionSpec, IndexSpec
 
 Row = dict[str, Any]
@@ -229,6 +230,20 @@ class OperateSession(SessionBasics, Protocol):
     def revoke_privilege_v2(self, role: str, privilege: str, collection: str, database: str = "") -> None: ...
 
 
+class ImportSession(SessionBasics, Protocol):
+    """Server-side import jobs (files already in the server's object storage), and refresh_load."""
+
+    def start_import(self, collection: str, files: Sequence[str], partition: str = "") -> int: ...
+
+    def import_job(self, job_id: int) -> ImportJob: ...
+
+    def list_imports(self, collection: str = "") -> list[ImportJob]: ...
+
+    def cancel_import(self, job_id: int) -> None: ...
+
+    def refresh_load(self, name: str, wait: float) -> None: ...
+
+
 class ServerSession(ExploreSession, ReadSession, WriteSession, LayoutSession, AccessSession, DiagnosticsSession,
-                    OperateSession, Protocol):
+                    OperateSession, ImportSession, Protocol):
     """Everything a live connection offers: what backend.Session implements and handlers receive."""

@@ -24,6 +24,7 @@ from .admin import AdminOps  # noqa: E402
 from .data import DataOps  # noqa: E402
 from .ddl import DdlOps  # noqa: E402
 from .explore import ExploreOps  # noqa: E402
+from .imports import ImportOps  # noqa: E402
 from .operate import OperateOps  # noqa: E402
 from .write import WriteOps  # noqa: E402
 from .failures import (  # noqa: E402, F401  (permission_denied: for the tests)
@@ -148,7 +149,7 @@ def _client_kwargs(settings: ConnectionSettings, connect_timeout: float) -> dict
     return kwargs
 
 
-class Session(ExploreOps, DataOps, DdlOps, AdminOps, WriteOps, OperateOps):
+class Session(ExploreOps, DataOps, DdlOps, AdminOps, WriteOps, OperateOps, ImportOps):
     """One alias's live connection: a dedicated MilvusClient and the facts learned when connecting.
 
     Its methods are the server operations (see session_api.ServerSession for the whole list); each

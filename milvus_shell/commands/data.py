@@ -14,7 +14,7 @@ from ..results import Group, Message, StreamTable, Table
 from ..rowcheck import RowError, field_check
 from ..rowshape import as_table, hits_table, stream_table
 from ..session_api import ServerSession
-from .spec import FORMAT_OPTION, Command, Invocation, Kind, Option, Positional
+from .spec import FORMAT_OPTION, FORMATS, Command, Invocation, Kind, Option, Positional
 
 DEFAULT_QUERY_LIMIT = 100
 DEFAULT_SEARCH_LIMIT = 10
@@ -58,7 +58,7 @@ def count(ctx: ShellContext, inv: Invocation) -> Table:
     return Table(["count"], [[number]])
 
 
-def query(ctx: ShellContext, inv: Invocation) -> Table | Group | StreamTable:
+def query(ctx: ShellContext, inv: Invocation) -> Table | Group | StreamTable | Message:
     name = inv.arg("COLLECTION")
     session, info = _describe(ctx, name)
     expr = inv.arg("FILTER", "")
@@ -66,6 +66,15 @@ def query(ctx: ShellContext, inv: Invocation) -> Table | Group | StreamTable:
     limit = _limit(inv, DEFAULT_QUERY_LIMIT)
     offset = inv.opt("offset", 0)
     partitions = _partitions(inv)
+    output, fmt = inv.opt("output"), inv.opt("format")
+    if fmt == "parquet" and not output:
+        raise UsageError("Parquet is written to a file: --format parquet needs --output FILE",
+                         f"e.g. query {name} --limit all --format parquet --output {name}.parquet")
+    if output:
+        from ..exportfile import export_rows  # noqa: PLC0415
+
+        batches = session.query_batches(name, expr, fields, info, limit, offset, partitions)
+        return export_rows(batches, info, fields, output, fmt or ctx.settings.format, ctx.progress)
     if limit is None or offset + limit + 1 > MAX_QUERY_WINDOW:
         batches = session.query_batches(name, expr, fields, info, limit, offset, partitions)
         return stream_table(info, batches, fields)
@@ -227,18 +236,24 @@ COMMANDS = (
                    Kind.INTEGER, "N|all", bounds=(1, MAX_ROWS), keywords=("all",)),
             Option("--offset", "rows to skip first", Kind.INTEGER, "N", bounds=(0, MAX_ROWS)),
             _PARTITION,
-            FORMAT_OPTION,
+            Option("--format", "output format for this command (parquet: into --output FILE)", Kind.CHOICE,
+                   "FORMAT", choices=FORMATS + ("parquet",)),
+            Option("--output", "write the rows to this new file instead (never replaces a file)", Kind.PATH,
+                   "FILE"),
         ),
         examples=(
             "query books",
             "query books year > 2000 --fields title,year --limit 5",
             "query books title like 'The%'",
             "query books --limit all --format csv",
+            "query books --limit all --format parquet --output books.parquet",
         ),
         details=(
             "FILTER is the rest of the line as typed (quotes included), in Milvus's expression language. "
             "A note says when more rows match than shown. --limit all reads through a server-side "
-            "iterator in batches and writes rows as they come."
+            "iterator in batches and writes rows as they come. --output FILE writes them to a new file "
+            "(removed again if the export fails or is stopped); Parquet needs pyarrow (the parquet extra) "
+            "and gives the file an import job takes."
         ),
     ),
     Command(

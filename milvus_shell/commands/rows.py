@@ -22,7 +22,8 @@ from ..badlines import BadLines
 from ..batch_keys import BatchKeys, repeated_key
 from ..load_progress import Progress, Tally, rate
 from ..rowcheck import RowChecker, RowError
-from ..rowfiles import FORMATS, FileError, open_rows
+from ..parquetfiles import open_row_file
+from ..rowfiles import FORMATS, FileError
 from ..session_api import ServerSession
 from ..tokens import tokenize
 from ..wording import Context, reraise
@@ -111,7 +112,7 @@ def _write_file(ctx: ShellContext, info: CollectionInfo, send: Callable[..., lis
         ctx.progress(f"waiting for the rows of {path} to arrive")
 
     try:
-        reader = open_rows(path, info, upsert=verb == "upsert", fmt=inv.opt("file_format"), waiting=waiting,
+        reader = open_row_file(path, info, upsert=verb == "upsert", fmt=inv.opt("file_format"), waiting=waiting,
                            server=server)
     except FileError as exc:
         raise UsageError(f"{exc}; nothing was {verb}ed", exc.hint or None) from None
@@ -314,7 +315,7 @@ _COLLECTION = Positional("COLLECTION", Kind.COLLECTION, "a collection (or an ali
 
 def _write_options(verb: str) -> tuple[Option, ...]:
     return (
-        Option("--file", f"rows to {verb} from a file: JSON lines, a JSON array, or CSV", Kind.PATH, "PATH"),
+        Option("--file", f"rows to {verb} from a file: JSON lines, a JSON array, CSV, or Parquet", Kind.PATH, "PATH"),
         Option("--partition", f"{verb} into this partition", Kind.PARTITION, "P"),
         Option("--skip-bad", "go on past bad rows, writing them to PATH.bad (with --file)"),
         Option("--file-format", "how to read the file (default: from its name, else its first character)",
