@@ -35,6 +35,10 @@ import time
 from pathlib import Path
 from typing import Mapping, Optional, Union
 
+# Test clients as the shell's own (milvus_shell/backend): a channel of their own, and no keepalive
+# pings while idle, which Milvus Lite answers with GOAWAY "too_many_pings" (failing the next call).
+CLIENT_GRPC_OPTIONS = {"grpc.use_local_subchannel_pool": 1, "grpc.keepalive_permit_without_calls": 0}
+
 LOOPBACK = "127.0.0.1"
 ROOT_USER = "root"
 ROOT_PASSWORD = "Milvus"  # Milvus's built-in default for the root user
@@ -342,7 +346,7 @@ class _Server:
 
     def client_kwargs(self) -> dict:
         """Keyword arguments for ``pymilvus.MilvusClient`` that reach this server."""
-        return {"uri": self.uri}
+        return {"uri": self.uri, "grpc_options": dict(CLIENT_GRPC_OPTIONS)}
 
     @property
     def pid(self) -> Optional[int]:
@@ -592,7 +596,7 @@ class MilvusStandalone(_Server):
         pymilvus uses ``server_pem_path`` (the CA to trust) for one-way TLS, and only when it is
         absent the trio ``ca_pem_path`` + ``client_pem_path`` + ``client_key_path`` (two-way).
         """
-        kwargs: dict = {"uri": self.uri}
+        kwargs: dict = {"uri": self.uri, "grpc_options": dict(CLIENT_GRPC_OPTIONS)}
         if self.auth:
             kwargs["token"] = self.token
         if self.tls == 1:

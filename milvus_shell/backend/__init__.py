@@ -39,8 +39,10 @@ logging.getLogger("pymilvus").setLevel(logging.CRITICAL)
 T = TypeVar("T")
 
 # A local subchannel pool: after a server restart the first call succeeds instead of waiting out
-# gRPC's global back-off (measured).
-GRPC_OPTIONS = {"grpc.use_local_subchannel_pool": 1}
+# gRPC's global back-off (measured). No keepalive pings while no call runs: pymilvus pings every 10 s
+# even when idle, and Milvus Lite's gRPC server answers an idle client's pings with GOAWAY
+# "too_many_pings", failing the next call with "UNAVAILABLE: Too many pings" (seen on a shell left idle).
+GRPC_OPTIONS = {"grpc.use_local_subchannel_pool": 1, "grpc.keepalive_permit_without_calls": 0}
 
 
 def open_session(settings: ConnectionSettings, call_timeout: float) -> "Session":
