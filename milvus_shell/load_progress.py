@@ -1,5 +1,5 @@
 """What a load has done so far: the ``Tally`` of rows that went in (asked when Ctrl-C stops a load) and
-the ``Progress`` line; used by insert and upsert (commands/rows.py)."""
+the ``Progress`` line; used by insert and upsert (commands/write.py)."""
 
 from __future__ import annotations
 

@@ -10,11 +10,11 @@ if TYPE_CHECKING:
 
 def build_table() -> "CommandTable":
     from ..table import CommandTable  # noqa: PLC0415 - the parser imports commands.spec
-    from . import (access, connection, data, ddl, diagnostics, explore, imports, interactive,  # noqa: PLC0415
-                   operate, plot, profiles_cmd, reindex, rows, session, settings_cmd, teach, watch)
+    from . import (access, connection, data, define, diagnostics, explore, help, history,  # noqa: PLC0415
+                   imports, operate, plot, profiles, record, reindex, settings, watch, write)
 
-    return CommandTable(connection.COMMANDS + explore.COMMANDS + data.COMMANDS + rows.COMMANDS + ddl.COMMANDS
-                        + imports.COMMANDS + access.COMMANDS + diagnostics.COMMANDS + operate.COMMANDS
-                        + watch.COMMANDS + settings_cmd.COMMANDS + profiles_cmd.COMMANDS + reindex.COMMANDS
-                        + interactive.COMMANDS + teach.COMMANDS + plot.COMMANDS
-                        + session.COMMANDS)
+    return CommandTable(connection.COMMANDS + explore.COMMANDS + data.COMMANDS + write.COMMANDS
+                        + define.COMMANDS + imports.COMMANDS + access.COMMANDS + diagnostics.COMMANDS
+                        + operate.COMMANDS + watch.COMMANDS + settings.COMMANDS + profiles.COMMANDS
+                        + reindex.COMMANDS + history.COMMANDS + record.COMMANDS + plot.COMMANDS
+                        + help.COMMANDS)

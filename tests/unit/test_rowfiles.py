@@ -236,7 +236,7 @@ def test_insert_sends_checked_rows_in_batches_bounded_by_rows(tmp_path):
 
 
 def test_insert_batches_are_bounded_by_bytes_too(tmp_path, monkeypatch):
-    from milvus_shell.commands import rows
+    from milvus_shell.commands import write as rows
 
     monkeypatch.setattr(rows, "BATCH_BYTES", 200)
     path = tmp_path / "rows.jsonl"
