@@ -245,6 +245,7 @@ class ServerCapabilities:
     is_lite: bool = False
     version: tuple[int, ...] = ()
     hybrid_search: bool = True
+    search_grouping: bool = True  # Milvus 2.3 ignores group_by silently
     several_vector_fields: bool = True
     sparse_vectors: bool = True
     nullable_fields: bool = True
@@ -282,6 +283,7 @@ def capabilities_of(version_text: str) -> ServerCapabilities:
     version = _version_numbers(version_text)
     modern = not version or version >= (2, 4)  # an unknown version is given the benefit of the doubt
     return ServerCapabilities(
-        version_text=version_text, version=version, hybrid_search=modern, several_vector_fields=modern,
+        version_text=version_text, version=version, hybrid_search=modern, search_grouping=modern,
+        several_vector_fields=modern,
         sparse_vectors=modern, nullable_fields=not version or version >= (2, 5), describe_database=modern,
     )

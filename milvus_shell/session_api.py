@@ -16,6 +16,7 @@ from .catalog import (CollectionDetails, CollectionInfo, CompactionInfo, Created
                       LoadInfo, NodeInfo, ReplicaInfo, SegmentInfo, ServerCapabilities, ServerInfo)
 from .connection import PingInfo
 from .schema_doc import CollectionSpec, IndexSpec
+from .searching import SearchPlan
 
 Row = dict[str, Any]
 
@@ -92,6 +93,10 @@ class ReadSession(SessionBasics, Protocol):
     def search(self, collection: str, vectors: Sequence[Sequence[float]], field: str, limit: int,
                filter_expr: str, fields: Sequence[str], params: dict[str, Any],
                partitions: Sequence[str] | None = None) -> list[list[Row]]: ...
+
+    def search_plan(self, plan: SearchPlan) -> list[list[Row]]: ...
+
+    def search_stream(self, plan: SearchPlan) -> RowBatches: ...
 
 
 class WriteSession(SessionBasics, Protocol):

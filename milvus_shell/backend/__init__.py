@@ -25,6 +25,7 @@ from .data import DataOps  # noqa: E402
 from .ddl import DdlOps  # noqa: E402
 from .explore import ExploreOps  # noqa: E402
 from .write import WriteOps  # noqa: E402
+from .search import SearchOps  # noqa: E402
 from .failures import (  # noqa: E402, F401  (permission_denied: for the tests)
     not_a_proxy, not_a_proxy_error, rpc_parts, permission_denied, translate_call_error, translate_connect_error,
 )
@@ -147,7 +148,7 @@ def _client_kwargs(settings: ConnectionSettings, connect_timeout: float) -> dict
     return kwargs
 
 
-class Session(ExploreOps, DataOps, DdlOps, AdminOps, WriteOps):
+class Session(ExploreOps, DataOps, SearchOps, DdlOps, AdminOps, WriteOps):
     """One alias's live connection: a dedicated MilvusClient and the facts learned when connecting.
 
     Its methods are the server operations (see session_api.ServerSession for the whole list); each
