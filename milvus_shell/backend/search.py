@@ -58,7 +58,8 @@ class SearchOps:
             if exc.kind == "unsupported":
                 server = getattr(self, "server", None)
                 label = server.label if server is not None else "this server"
-                raise ServerError(not_supported(label, "hybrid search") + f" ({exc.message})",
+                reason = exc.message.partition("): ")[2] if exc.message.startswith("not supported") else exc.message
+                raise ServerError(not_supported(label, "hybrid search") + f" ({reason or exc.message})",
                                   "unsupported") from exc
             raise
 

@@ -46,8 +46,6 @@ def search(ctx: ShellContext, inv: Invocation) -> Table | StreamTable:
         strict_group_size=bool(inv.opt("strict_group_size")), consistency=inv.opt("consistency") or "",
         rerank=parse_rerank(inv.opt("rerank"), len(requests)) if len(requests) > 1 else None,
     )
-    if plan.hybrid and not session.server.hybrid_search:
-        raise UsageError(not_supported(session.server.label, "hybrid search"))
     if inv.opt("rerank") and not plan.hybrid:
         raise UsageError("--rerank fuses several searches: give more than one --vector or --text")
     label = score_label(plan)
