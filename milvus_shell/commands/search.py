@@ -67,7 +67,7 @@ def _requests(session: ServerSession, inv: Invocation, info: CollectionInfo) -> 
     found: list[tuple[int, FieldInfo, tuple[Any, ...]]] = []
     spans = inv.spans
     for n, value in enumerate(inv.opt("vector") or []):
-        field = vector_field(info, value.field or inv.opt("field"))
+        field = _searched_field(info, value.field or inv.opt("field"), value.values[0])
         found.append((_at(spans, "vector", n), field, _vector_data(session, field, value)))
     for n, text in enumerate(inv.opt("text") or []):
         named, words = split_field(text)
@@ -77,13 +77,31 @@ def _requests(session: ServerSession, inv: Invocation, info: CollectionInfo) -> 
         found.append((_at(spans, "text", n), field, (words,)))
     like = inv.opt("like")
     if like is not None:
-        field = vector_field(info, inv.opt("field"))
+        field = _searched_field(info, inv.opt("field"), None)
         rows = session.get(info.name, one_of(info.primary.name, [pk_value(info.primary, like)]), [field.name])
         if not rows:
             raise UsageError(f"no row with {info.primary.name} {like} in {info.name!r}")
         found.append((_at(spans, "like", 0), field, (rows[0][field.name],)))
     found.sort(key=lambda t: t[0])
     return [(f, d) for _, f, d in found]
+
+
+def _searched_field(info: CollectionInfo, name: str | None, sample: Any) -> FieldInfo:
+    """The field named, else the one vector field a query of this kind fits (a BM25 function's output
+    is searched by --text, a sparse vector searches a sparse field, a dense one a dense field)."""
+    if name:
+        return vector_field(info, name)
+    fits = [f for f in info.vector_fields if not f.function_output]
+    if isinstance(sample, dict):
+        fits = [f for f in fits if f.kind == "SPARSE_FLOAT_VECTOR"]
+    elif sample is not None:
+        fits = [f for f in fits if f.kind != "SPARSE_FLOAT_VECTOR"]
+    if len(fits) == 1:
+        return fits[0]
+    if not fits:
+        return vector_field(info, None)  # says there is none, or which there are
+    raise UsageError(f"collection {info.name!r} has {len(fits)} vector fields this query fits",
+                     "pick one with --field NAME or --vector NAME=JSON: " + ", ".join(f.name for f in fits))
 
 
 def _at(spans: Any, key: str, n: int) -> int:
