@@ -203,7 +203,7 @@ COMMANDS = (
                    "a list of them; FIELD=JSON names the field; repeat for a hybrid search",
                    Kind.QUERY_VECTOR, "[FIELD=]JSON", repeat=True),
             Option("--text", "words for a full-text (BM25) search; FIELD=WORDS names the field; repeat for "
-                   "a hybrid search", Kind.TEXT, "[FIELD=]WORDS", repeat=True),
+                   "a hybrid search", Kind.QUERY_TEXT, "[FIELD=]WORDS", repeat=True),
             Option("--like", "search with the vector of the row with this primary key", Kind.WORD, "ID"),
             Option("--field", "vector (or BM25 text) field to search, when there are several", Kind.FIELD, "NAME"),
             Option("--limit", f"hits per query (default {DEFAULT_SEARCH_LIMIT}); all, or beyond {MAX_TOPK}, "

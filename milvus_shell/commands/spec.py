@@ -37,6 +37,7 @@ class Kind(enum.Enum):
     JSON = "json"  # a JSON value, parsed
     VECTORS = "vectors"  # a JSON list of numbers, or a list of such lists: finite, float32-sized
     QUERY_VECTOR = "query vector"  # [FIELD=]JSON: dense, sparse ({"3": 0.5}) or binary (hex) vectors
+    QUERY_TEXT = "query text"  # [FIELD=]WORDS: words for a full-text (BM25) search
     FLOAT = "float"  # a finite number, any sign
     # Names on the server, completed from the metadata cache (milvus_shell/metadata.py).
     DATABASE = "database"

@@ -119,3 +119,32 @@ def test_the_binder_reads_search_lines(table):
     assert inv.opt("radius") == -0.5 and inv.opt("range_filter") == 0.001
     assert inv.opt("consistency") == "Bounded" and inv.opt("limit") == "all"
     assert inv.opt("strict_group_size") is True and inv.opt("group_size") == 2
+
+
+def test_completion_offers_vector_fields_after_vector_and_bm25_fields_after_text(table):
+    from prompt_toolkit.completion import CompleteEvent
+    from prompt_toolkit.document import Document
+
+    from fake_sessions import fake_registry
+    from milvus_shell.completion import ShellCompleter
+    from milvus_shell.metadata import CollectionNames, MetadataCache, Snapshot
+
+    registry = fake_registry(connected={"prod": "localhost:19530"}, active="prod")
+    try:
+        cache = MetadataCache(registry)
+        names = CollectionNames(fields=("dense", "id", "sparse", "text", "words"), vector_fields=("dense", "sparse"),
+                                text_fields=("text",))
+        cache._snapshots["prod"] = Snapshot(collections=("docs",), details={"docs": names})
+        completer = ShellCompleter(table, cache.completion_sources())
+
+        def offered(text: str) -> list[str]:
+            return [c.text for c in completer.get_completions(Document(text), CompleteEvent(completion_requested=True))]
+
+        assert offered("search docs --vector ") == ["dense=", "sparse="]
+        assert offered("search docs --vector de") == ["dense="]
+        assert offered("search docs --vector '[1") == []
+        assert offered("search docs --text ") == ["text="]
+        assert offered("search docs --group-by ") == ["dense", "id", "sparse", "text", "words"]
+        assert "--rerank" in offered("search docs --")
+    finally:
+        registry.close()
