@@ -165,7 +165,7 @@ def search_params(pairs: Sequence[str], index_type: str, metric: str, field: str
                                  "a search uses its index's metric")
             continue
         if key not in allowed:
-            index = f"{field!r}'s index ({index_type})" if index_type else f"{field!r} (no index)"
+            index = f"the index on {field!r} ({index_type})" if index_type else f"{field!r} (no index)"
             raise UsageError(f"--param {key}: not a search parameter of {index}",
                              "it takes: " + ", ".join(allowed))
         params[key] = param_number(key, text)

@@ -273,7 +273,7 @@ def test_search_params_are_checked_against_the_index(sh, hybrid):
     name, _ = hybrid
     base = f"search {name} --vector 'embeddings={json.dumps(vec(1))}'"
     err = sh.fail(base + " --param ef=64")
-    assert "--param ef: not a search parameter of 'embeddings''s index (IVF_FLAT)" in err
+    assert "--param ef: not a search parameter of the index on 'embeddings' (IVF_FLAT)" in err
     assert "it takes: nprobe, radius, range_filter" in err
     assert "takes a whole number" in sh.fail(base + " --param nprobe=1.5")
     assert "indexed with L2" in sh.fail(base + " --param metric_type=IP")

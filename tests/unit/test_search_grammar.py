@@ -57,7 +57,7 @@ def test_param_names_are_checked_against_the_index():
     assert search_params(["metric_type=l2"], "FLAT", "L2", "v") == {"metric_type": "L2", "params": {}}
     with pytest.raises(UsageError) as err:
         search_params(["ef=64"], "IVF_FLAT", "L2", "v")
-    assert err.value.message == "--param ef: not a search parameter of 'v''s index (IVF_FLAT)"
+    assert err.value.message == "--param ef: not a search parameter of the index on 'v' (IVF_FLAT)"
     assert err.value.hint == "it takes: nprobe, radius, range_filter"
     with pytest.raises(UsageError, match="group_by_field"):
         search_params(["group_by_field=age"], "FLAT", "L2", "v")  # the issue's silently ignored parameter
