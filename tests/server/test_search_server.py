@@ -291,3 +291,29 @@ def test_milvus_2_3_refuses_grouping_and_hybrid_in_words(sh, milvus_ready):
     assert re.search(r"not supported by this server \(Milvus v2\.3\.5[^)]*\): search grouping$", err.strip()), err
     err = sh.fail(f"search {name} --vector '[0.1, 0.2, 0.3, 0.4]' --vector '[0.4, 0.3, 0.2, 0.1]' --fields title")
     assert re.search(r"not supported by this server \(Milvus v2\.3\.5[^)]*\): hybrid search \(.+\)", err), err
+
+
+# -- binary vectors: the forms export writes (hex) and insert takes (a list of bytes) ----------------
+
+def test_binary_search_takes_hex_and_byte_lists_and_equals_pymilvus(sh, client):
+    name = "srch_binary"
+    if client.has_collection(name):
+        client.drop_collection(name)
+    schema = MilvusClient.create_schema(auto_id=False)
+    schema.add_field("id", DataType.INT64, is_primary=True)
+    schema.add_field("bits", DataType.BINARY_VECTOR, dim=16)
+    index = client.prepare_index_params()
+    index.add_index("bits", index_type="BIN_FLAT", metric_type="HAMMING")
+    client.create_collection(name, schema=schema, index_params=index, consistency_level="Strong")
+    rng = random.Random(3)
+    client.insert(name, [{"id": i, "bits": bytes([rng.randrange(256), rng.randrange(256)])} for i in range(50)])
+    q = bytes([0b10110000, 0b00001111])
+    theirs = client.search(name, data=[q], anns_field="bits", limit=5, search_params={"metric_type": "HAMMING"})[0]
+    by_hex = hits_of(sh.ok(f"search {name} --vector '\"{q.hex()}\"' --limit 5 --format json"))
+    by_list = hits_of(sh.ok(f"search {name} --vector '{json.dumps(list(q))}' --limit 5 --format json"))
+    same(by_hex, theirs, "id")
+    assert by_list == by_hex
+    assert "distance (HAMMING)" in sh.ok(f"search {name} --vector '\"{q.hex()}\"' --limit 1")
+    assert "3 bytes given" in sh.fail(f"search {name} --vector '[1, 2, 3]'")
+    like = hits_of(sh.ok(f"search {name} --like 7 --limit 1 --format json"))
+    assert like[0]["id"] == 7 and like[0]["distance"] == 0
