@@ -81,9 +81,19 @@ def _requests(session: ServerSession, inv: Invocation, info: CollectionInfo) -> 
         rows = session.get(info.name, one_of(info.primary.name, [pk_value(info.primary, like)]), [field.name])
         if not rows:
             raise UsageError(f"no row with {info.primary.name} {like} in {info.name!r}")
-        found.append((_at(spans, "like", 0), field, (rows[0][field.name],)))
+        found.append((_at(spans, "like", 0), field, (_row_vector(field, rows[0][field.name]),)))
     found.sort(key=lambda t: t[0])
     return [(f, d) for _, f, d in found]
+
+
+def _row_vector(field: FieldInfo, value: Any) -> Any:
+    """A row's own vector as a query: a binary vector comes back from a query as [bytes]."""
+    if field.kind == "BINARY_VECTOR" and isinstance(value, list):
+        if len(value) == 1 and isinstance(value[0], (bytes, bytearray)):
+            return bytes(value[0])
+        if all(type(x) is int and 0 <= x <= 255 for x in value):
+            return bytes(value)
+    return value
 
 
 def _searched_field(info: CollectionInfo, name: str | None, sample: Any) -> FieldInfo:
