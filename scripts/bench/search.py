@@ -23,8 +23,8 @@ from .common.stats import Stat, fmt_seconds, spread
 from .common.term import terminal_env
 
 NAME = "bench_search"
-DIM = 128
-ROWS = 10_000
+DIM = 8
+ROWS = 1_000
 LIMIT = 10
 
 DIRECT_PROGRAM = """
@@ -60,9 +60,9 @@ def create(address: str) -> None:
     index.add_index("dense2", index_type="FLAT", metric_type="IP")
     client.create_collection(NAME, schema=schema, index_params=index, consistency_level="Strong")
     rng = random.Random(1)
-    for start in range(0, ROWS, 2000):
+    for start in range(0, ROWS, 500):
         client.insert(NAME, [{"id": i, "title": f"row {i}", "dense": [rng.random() for _ in range(DIM)],
-                              "dense2": [rng.random() for _ in range(DIM)]} for i in range(start, start + 2000)])
+                              "dense2": [rng.random() for _ in range(DIM)]} for i in range(start, start + 500)])
     client.close()
 
 
@@ -109,7 +109,7 @@ def run(report: Report, args: argparse.Namespace, servers: Servers, cache: Path)
             ("shell hybrid", via_shell(hybrid_line)), ("direct hybrid", direct_hybrid),
             ("direct describe", direct_describe),
         ]
-        n = max(20, min(args.iterations, 200))
+        n = max(20, min(args.iterations // 3, 200))
         log(f"search: {args.rounds} rounds × {n} calls of each of {len(cases)} cases")
         for _, fn in cases:
             fn()
