@@ -280,7 +280,7 @@ class _Binding:
         return ParseError(f"unknown option {name!r} for {self.command.name}", tok.column, hint)
 
 
-_JSON_KINDS = (Kind.JSON, Kind.VECTORS)
+_JSON_KINDS = (Kind.JSON, Kind.VECTORS, Kind.QUERY_VECTOR)
 
 
 def _split_json(tok: Token) -> bool:

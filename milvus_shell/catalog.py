@@ -269,6 +269,7 @@ class ServerCapabilities:
     is_lite: bool = False
     version: tuple[int, ...] = ()
     hybrid_search: bool = True
+    search_grouping: bool = True  # Milvus 2.3 ignores group_by silently
     several_vector_fields: bool = True
     sparse_vectors: bool = True
     nullable_fields: bool = True
@@ -326,7 +327,8 @@ def capabilities_of(version_text: str) -> ServerCapabilities:
     modern = not version or version >= (2, 4)  # an unknown version is given the benefit of the doubt
     from_2_5 = not version or version >= (2, 5)
     return ServerCapabilities(
-        version_text=version_text, version=version, hybrid_search=modern, several_vector_fields=modern,
+        version_text=version_text, version=version, hybrid_search=modern, search_grouping=modern,
+        several_vector_fields=modern,
         sparse_vectors=modern, nullable_fields=from_2_5, describe_database=modern,
         functions=from_2_5, analyzers=from_2_5, clustering_keys=modern,
         varchar_in_bytes=True, json_max_bytes=65_536 if version and version < (2, 4) else None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from .results import ABSENT, Document, Float32, StreamTable, Table
 from .screen_text import ELLIPSIS, pad, text_width, truncate, visible
@@ -16,8 +16,11 @@ VECTOR_SHOWN = 4  # a vector cell shows this many values, then "… dim N"
 STREAM_MIN_WIDTH = 10  # a streamed table's columns are sized by its first batch, but no narrower
 
 
-def shown_cell(value: Any, vector: bool = False) -> str:
-    """A value as table and vertical output show it: cell_text, made safe for the terminal."""
+def shown_cell(value: Any, vector: bool = False, digits: int | None = None) -> str:
+    """A value as table and vertical output show it: cell_text, made safe for the terminal; with
+    ``digits`` (the `digits` setting), floats rounded to that many decimals."""
+    if digits is not None and isinstance(value, float) and not vector:
+        return repr(round(float(value), digits))
     return visible(cell_text(value, vector))
 
 
@@ -59,14 +62,14 @@ def _short_number(v: Any) -> str:
     return f"{v:.4g}" if isinstance(v, float) else str(v)
 
 
-def format_table(table: Table, fmt: str, width: int = 100, color: bool = False) -> str:
+def format_table(table: Table, fmt: str, width: int = 100, color: bool = False, digits: int | None = None) -> str:
     if fmt == "json":
         return "".join(_json_chunks(table.columns, [table.rows]))
     if fmt == "csv":
         return "".join(_csv_chunks(table.columns, [table.rows]))
     if fmt == "vertical":
-        return _vertical(table, width)
-    return _aligned(table, width, color)
+        return _vertical(table, width, digits)
+    return _aligned(table, width, color, digits)
 
 
 def format_document(doc: Document, fmt: str, width: int = 100) -> str:
@@ -95,16 +98,18 @@ def _json_key(label: str) -> str:
     return label.replace(" ", "_")
 
 
-def stream_chunks(stream: StreamTable, fmt: str, width: int, color: bool = False) -> Iterator[str]:
+def stream_chunks(stream: StreamTable, fmt: str, width: int, color: bool = False,
+                  digits: int | None = None) -> Iterator[str]:
     """The text of a StreamTable, one chunk per batch."""
     if fmt == "json":
         yield from _json_chunks(stream.columns, stream.batches)
     elif fmt == "csv":
         yield from _csv_chunks(stream.columns, stream.batches)
     elif fmt == "vertical":
-        yield from _vertical_chunks(stream.columns, stream.batches, stream.vector_columns)
+        yield from _vertical_chunks(stream.columns, stream.batches, stream.vector_columns, width, digits,
+                                    stream.labels)
     else:
-        yield from _aligned_chunks(stream, width)
+        yield from _aligned_chunks(stream, width, digits)
 
 
 def _json_chunks(columns: Sequence[str], batches: Iterable[Sequence[Sequence[Any]]]) -> Iterator[str]:
@@ -201,13 +206,17 @@ def _csv_cell(value: Any) -> str:
     return cell_text(value)
 
 
-def _cells(columns: Sequence[str], row: Sequence[Any], vectors: frozenset[str]) -> list[str]:
-    return [shown_cell(v, c in vectors) for c, v in zip(columns, row)]
+def _cells(columns: Sequence[str], row: Sequence[Any], vectors: frozenset[str], digits: int | None = None) -> list[str]:
+    return [shown_cell(v, c in vectors, digits) for c, v in zip(columns, row)]
 
 
-def _aligned(table: Table, width: int, color: bool) -> str:
-    body = [_cells(table.columns, row, table.vector_columns) for row in table.rows]
-    header = [visible(str(c)) for c in table.columns]
+def _headers(columns: Sequence[str], labels: Mapping[str, str]) -> list[str]:
+    return [visible(str(labels.get(c, c))) for c in columns]
+
+
+def _aligned(table: Table, width: int, color: bool, digits: int | None = None) -> str:
+    body = [_cells(table.columns, row, table.vector_columns, digits) for row in table.rows]
+    header = _headers(table.columns, table.labels)
     widths = _fit(_natural_widths(header, body), width - 3 * (len(header) - 1))
     lines = []
     if table.title:
@@ -223,13 +232,13 @@ def _aligned(table: Table, width: int, color: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _aligned_chunks(stream: StreamTable, width: int) -> Iterator[str]:
+def _aligned_chunks(stream: StreamTable, width: int, digits: int | None = None) -> Iterator[str]:
     """An aligned table whose column widths come from the first rows; later cells are cut to fit."""
-    header = [visible(str(c)) for c in stream.columns]
+    header = _headers(stream.columns, stream.labels)
     widths: list[int] | None = None
     count = 0
     for batch in stream.batches:
-        body = [_cells(stream.columns, row, stream.vector_columns) for row in batch]
+        body = [_cells(stream.columns, row, stream.vector_columns, digits) for row in batch]
         if not body:
             continue
         if widths is None:  # later rows may be wider (growing ids): leave them some room
@@ -267,14 +276,16 @@ def _fit(widths: list[int], room: int) -> list[int]:
     return widths
 
 
-def _vertical(table: Table, width: int) -> str:
-    text = "".join(_vertical_chunks(table.columns, [table.rows], table.vector_columns, width))
+def _vertical(table: Table, width: int, digits: int | None = None) -> str:
+    text = "".join(_vertical_chunks(table.columns, [table.rows], table.vector_columns, width, digits,
+                                    table.labels))
     return text
 
 
 def _vertical_chunks(columns: Sequence[str], batches: Iterable[Sequence[Sequence[Any]]],
-                     vectors: frozenset[str] = frozenset(), width: int = 100) -> Iterator[str]:
-    labels = [visible(str(c)) for c in columns]
+                     vectors: frozenset[str] = frozenset(), width: int = 100, digits: int | None = None,
+                     headers: Mapping[str, str] | None = None) -> Iterator[str]:
+    labels = _headers(columns, headers or {})
     label = max((text_width(c) for c in labels), default=0)
     n = 0
     for batch in batches:
@@ -283,7 +294,7 @@ def _vertical_chunks(columns: Sequence[str], batches: Iterable[Sequence[Sequence
             n += 1
             lines.append(f"-[ RECORD {n} ]" + "-" * max(0, min(width, 40) - 14 - len(str(n))))
             for col, shown, value in zip(columns, labels, row):
-                lines.append(f"{pad(shown, label)} | {shown_cell(value, col in vectors)}")
+                lines.append(f"{pad(shown, label)} | {shown_cell(value, col in vectors, digits)}")
         if lines:
             yield "\n".join(lines) + "\n"
     if n == 0:

@@ -95,6 +95,23 @@ def _vectors(value: str, param: Param, what: str) -> list[list[float | int]]:
         return parse_vectors(value, what)
 
 
+def _query_vector(value: str, param: Param, what: str) -> Any:
+    from .searching import parse_query_values  # noqa: PLC0415 - only a search needs it
+
+    with _as_kind_error():
+        return parse_query_values(value, what)
+
+
+def _float(value: str, param: Param, what: str) -> float:
+    try:
+        number = float(value) if value.isascii() and "_" not in value else float("nan")
+    except ValueError:
+        number = float("nan")
+    if number != number or number in (float("inf"), float("-inf")):
+        raise KindError(f"{what} takes a number, not {value!r}")
+    return number
+
+
 @contextmanager
 def _as_kind_error() -> Iterator[None]:
     """bounds.py says what is wrong as a UsageError; here it becomes the binder's KindError."""
@@ -186,6 +203,9 @@ KINDS: dict[Kind, ValueKind] = {
     Kind.TEXT: ValueKind(_as_is, "string"),
     Kind.JSON: ValueKind(_json, "string"),
     Kind.VECTORS: ValueKind(_vectors, "string"),
+    Kind.QUERY_VECTOR: ValueKind(_query_vector, "string", completed=True),
+    Kind.QUERY_TEXT: ValueKind(_as_is, "string", completed=True),
+    Kind.FLOAT: ValueKind(_float, "number"),
     Kind.DATABASE: ValueKind(_as_is, "name", completed=True),
     Kind.COLLECTION: ValueKind(_as_is, "name", completed=True),
     Kind.FIELD: ValueKind(_as_is, "name", completed=True),

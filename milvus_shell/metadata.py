@@ -17,6 +17,7 @@ from .commands.spec import Effect, Kind
 from .errors import ShellError
 
 if TYPE_CHECKING:
+    from .catalog import CollectionInfo
     from .registry import ConnectionRegistry
     from .session_api import ServerSession
 
@@ -28,6 +29,8 @@ class CollectionNames:
     fields: tuple[str, ...] = ()
     partitions: tuple[str, ...] = ()
     indexes: tuple[str, ...] = ()
+    vector_fields: tuple[str, ...] = ()  # those a --vector searches (not a function's output)
+    text_fields: tuple[str, ...] = ()  # the inputs of BM25 functions: those a --text searches
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,10 @@ class MetadataCache:
             return ()
         if kind is Kind.FIELD:
             return detail.fields
+        if kind is Kind.QUERY_VECTOR:
+            return detail.vector_fields
+        if kind is Kind.QUERY_TEXT:
+            return detail.text_fields
         if kind is Kind.PARTITION:
             return detail.partitions
         if kind is Kind.INDEX:
@@ -110,6 +117,10 @@ class MetadataCache:
                     return ()
                 if kind is Kind.INDEX:
                     return names
+                if kind in (Kind.QUERY_VECTOR, Kind.QUERY_TEXT):  # --vector dense=[..]: the field, then '='
+                    typed = slot.word
+                    started = "=" in typed or typed.startswith(("[", "{", '"'))  # a value, not a field
+                    return () if started else [n + "=" for n in names]
                 done, _, _ = slot.word.rpartition(",")  # --fields title,ye -> title,year
                 taken = set(done.split(",")) if done else set()
                 head = done + "," if done else ""
@@ -123,6 +134,8 @@ class MetadataCache:
             Kind.FIELD: of_collection(Kind.FIELD),
             Kind.PARTITION: of_collection(Kind.PARTITION),
             Kind.INDEX: of_collection(Kind.INDEX),
+            Kind.QUERY_VECTOR: of_collection(Kind.QUERY_VECTOR),
+            Kind.QUERY_TEXT: of_collection(Kind.QUERY_TEXT),
         }
 
     # -- refreshing ---------------------------------------------------------------------------------
@@ -277,4 +290,13 @@ def collection_names(session: "ServerSession", collection: str) -> CollectionNam
         fields=tuple(sorted(info.field_names())),
         partitions=tuple(sorted(session.list_partitions(collection))),
         indexes=tuple(sorted(i.name for i in session.list_indexes(collection))),
+        **searched_fields(info),
     )
+
+
+def searched_fields(info: "CollectionInfo") -> dict[str, tuple[str, ...]]:
+    """CollectionNames's vector_fields and text_fields of a collection."""
+    return {
+        "vector_fields": tuple(f.name for f in info.vector_fields if not f.function_output),
+        "text_fields": tuple(f.inputs[0] for f in info.functions if f.type_name.upper() == "BM25" and f.inputs),
+    }

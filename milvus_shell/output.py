@@ -43,6 +43,7 @@ class Renderer:
         self.color = color
         self._width = width
         self.use_pager = False
+        self.digits: int | None = None  # the `digits` setting: floats rounded in table and vertical output
         self.pager_command = ""  # the `pager` setting's command line; "" means $PAGER, else DEFAULT_PAGER
         self.environ = os.environ if environ is None else environ
         self._progress_shown = False
@@ -81,7 +82,7 @@ class Renderer:
                 self._note(visible(note) + "\n")
             self._write_all([result.draw(self.width, max(12, self.height - 3 - len(result.notes)), self.color)])
             return
-        self._write_all([format_table(result, fmt, self.width, self.color)])
+        self._write_all([format_table(result, fmt, self.width, self.color, self.digits)])
 
     def message(self, message: Message, fmt: str = "table") -> None:
         self.progress_done()
@@ -179,7 +180,8 @@ class Renderer:
                 del batch  # not kept while the next batch is fetched
 
         try:
-            self._write_all(stream_chunks(replace(stream, batches=counted()), fmt, self.width, self.color))
+            self._write_all(stream_chunks(replace(stream, batches=counted()), fmt, self.width, self.color,
+                                          self.digits))
         except OutputError:
             raise  # nobody is reading any more, or nothing can be written: nothing to add
         except (ShellError, KeyboardInterrupt) as exc:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Sequence, Union
+from typing import Any, Callable, Iterator, Mapping, Sequence, Union
 
 
 class _Absent:
@@ -49,6 +49,9 @@ class Table:
     active_row: int | None = None
     # Columns holding vectors: shortened in table and vertical output, whole in json and csv.
     vector_columns: frozenset[str] = frozenset()
+    # Headers table and vertical output show instead of a column's name (json and csv keep the name):
+    # a search's "distance" is "similarity (COSINE)" on screen.
+    labels: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,7 @@ class StreamTable:
     vector_columns: frozenset[str] = frozenset()
     close: Callable[[], None] = lambda: None
     note: Callable[[], str] = lambda: ""
+    labels: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

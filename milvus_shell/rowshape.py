@@ -80,30 +80,60 @@ def as_table(info: CollectionInfo, rows: list[dict[str, Any]], asked: Sequence[s
                  vector_columns=vector_columns(info, columns))
 
 
+def hit_records(hits: Iterable[dict[str, Any]], pk: str, number: int | None = None) -> list[dict[str, Any]]:
+    """Search hits ({"id", "distance", "entity"}) as rows: (the query's number), the primary key under
+    its own name, the distance, then the entity's fields. Also how plot reads hits."""
+    records = []
+    for hit in hits:
+        record: dict[str, Any] = {"query": number} if number is not None else {}
+        record[pk] = hit["id"]
+        record["distance"] = hit["distance"]
+        record.update({k: v for k, v in hit["entity"].items() if k != pk})
+        records.append(record)
+    return records
+
+
 def hits_table(info: CollectionInfo, results: Sequence[Sequence[dict[str, Any]]],
-               fields: Sequence[str] | None) -> Table:
+               fields: Sequence[str] | None, score: str = "distance") -> Table:
     """Search hits as rows: (the query's number, when there were several), the primary key, the
-    distance, then the fields, in the order of ``columns_of``."""
+    distance (headed ``score`` on screen), then the fields, in the order of ``columns_of``."""
     pk = info.primary.name
     several = len(results) > 1
     records = []
     for number, hits in enumerate(results, 1):
-        for hit in hits:
-            record: dict[str, Any] = {"query": number} if several else {}
-            record[pk] = hit["id"]
-            record["distance"] = hit["distance"]
-            record.update({k: v for k, v in hit["entity"].items() if k != pk})
-            records.append(record)
+        records += hit_records(hits, pk, number if several else None)
     lead = (["query"] if several else []) + [pk, "distance"]
     rest = [c for c in columns_of(info, records, fields) if c not in lead]
     columns = lead + rest
     float32 = float32_columns(info, columns)
     return Table(columns, [row_values(columns, r, float32) for r in records],
-                 vector_columns=vector_columns(info, columns))
+                 vector_columns=vector_columns(info, columns), labels={"distance": score})
 
 
-def stream_table(info: CollectionInfo, batches: "RowBatches", asked: Sequence[str] | None) -> StreamTable:
-    """A StreamTable whose columns come from the first batch (fetched now, so errors show at once)."""
+def hits_stream(info: CollectionInfo, batches: "RowBatches", fields: Sequence[str] | None,
+                score: str = "distance") -> StreamTable:
+    """Batches of search hits as a StreamTable (``search --limit all``), columns as hits_table's."""
+    pk = info.primary.name
+
+    class Records:
+        batch_size = 0
+
+        def __iter__(self) -> Iterator[list[dict[str, Any]]]:
+            for hits in batches:
+                yield hit_records(hits, pk)
+
+        def close(self) -> None:
+            batches.close()
+
+    stream = stream_table(info, Records(), fields, lead=(pk, "distance"))
+    return StreamTable(stream.columns, stream.batches, stream.vector_columns, stream.close, stream.note,
+                       labels={"distance": score})
+
+
+def stream_table(info: CollectionInfo, batches: "RowBatches", asked: Sequence[str] | None,
+                 lead: Sequence[str] = ()) -> StreamTable:
+    """A StreamTable whose columns come from the first batch (fetched now, so errors show at once);
+    ``lead`` columns first."""
     iterator = iter(batches)
     try:
         head: list[dict[str, Any]] = next(iterator, [])
@@ -111,6 +141,8 @@ def stream_table(info: CollectionInfo, batches: "RowBatches", asked: Sequence[st
         batches.close()
         raise
     columns = columns_of(info, head, asked)
+    if lead:
+        columns = list(lead) + [c for c in columns if c not in lead]
     first: list[dict[str, Any]] | None = head
     known = set(columns)
     float32 = float32_columns(info, columns)

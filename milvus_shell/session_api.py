@@ -18,6 +18,7 @@ from .catalog import (CollectionDetails, CollectionInfo, CompactionInfo, Created
 from .connection import PingInfo
 from .import_jobs import ImportJob
 from .schema_doc import CollectionSpec, IndexSpec
+from .searching import SearchPlan
 
 Row = dict[str, Any]
 
@@ -94,6 +95,10 @@ class ReadSession(SessionBasics, Protocol):
     def search(self, collection: str, vectors: Sequence[Sequence[float]], field: str, limit: int,
                filter_expr: str, fields: Sequence[str], params: dict[str, Any],
                partitions: Sequence[str] | None = None) -> list[list[Row]]: ...
+
+    def search_plan(self, plan: SearchPlan) -> list[list[Row]]: ...
+
+    def search_stream(self, plan: SearchPlan) -> RowBatches: ...
 
 
 class WriteSession(SessionBasics, Protocol):

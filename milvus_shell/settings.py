@@ -125,6 +125,11 @@ class Settings:
         "one", "a template, e.g. '{alias}@{host}/{db}> '", show=lambda v: v or "(built-in)",
         examples=("set prompt '{alias}@{host}/{db}> '",),
         said=lambda v: f"prompt {v!r}" if v else "prompt: the built-in one")
+    digits: Any = setting(
+        "off", Kind.INTEGER, "Round scores and other floats to this many decimals in table and vertical "
+        "output (json and csv keep every digit); off shows them as the server gives them",
+        "a whole number of decimals (0 to 15) or off", bounds=(0, 15), keywords=("off",), toml="integer",
+        examples=("set digits 4", "set digits off"))
     timing: bool = setting(
         False, Kind.SWITCH, "Say how long each command took", "on or off", show=_on_off, toml="boolean",
         examples=("set timing on",))
@@ -132,6 +137,11 @@ class Settings:
     debug: bool = False
     interactive: bool = False
     quiet: bool = False  # -q: scripts print data, warnings and errors only
+
+    @property
+    def rounding(self) -> int | None:
+        """Decimals floats are rounded to in tables (the `digits` setting), None for as they are."""
+        return None if self.digits == "off" else int(self.digits)
 
     @property
     def paging(self) -> bool:

@@ -163,6 +163,7 @@ class Shell:
         fmt = inv.opt("format") or self.ctx.settings.format
         self.renderer.use_pager = self.ctx.settings.interactive and self.ctx.settings.paging
         self.renderer.pager_command = self.ctx.settings.pager_command
+        self.renderer.digits = self.ctx.settings.rounding
         self.renderer.render(result, fmt)  # a StreamTable still talks to the server while rendering
         return fmt
 

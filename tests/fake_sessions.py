@@ -18,6 +18,7 @@ from milvus_shell.catalog import (CollectionDetails, CollectionInfo, CreatedColl
 from milvus_shell.connection import ConnectionSettings, PingInfo
 from milvus_shell.errors import ServerError
 from milvus_shell.registry import ConnectionRegistry
+from milvus_shell.searching import SearchPlan
 from milvus_shell.catalog import capabilities_of  # noqa: I001 - its own line, apart from the catalog's data types
 
 BOOKS = CollectionInfo("books", (
@@ -121,6 +122,18 @@ class FakeSession:
         self._record("search", collection, len(vectors), field, limit, filter_expr)
         self._info(collection)
         return [[{**r, "distance": 0.0} for r in self.rows[collection][:limit]] for _ in vectors]
+
+    def search_plan(self, plan: SearchPlan) -> list[list[dict[str, Any]]]:
+        self._record("search_plan", plan)
+        self._info(plan.collection)
+        pk = plan.pk
+        rows = self.rows[plan.collection][:plan.limit]
+        return [[{"id": r.get(pk), "distance": 0.0, "entity": r} for r in rows] for _ in plan.requests[0].data]
+
+    def search_stream(self, plan: SearchPlan) -> FakeBatches:
+        self._record("search_stream", plan)
+        rows = self.rows[self._info(plan.collection).name]
+        return FakeBatches([{"id": r.get(plan.pk), "distance": 0.0, "entity": r} for r in rows], self.batch_size)
 
     def insert(self, collection: str, rows: Sequence[dict[str, Any]], partition: str = "") -> list[Any]:
         self._record("insert", collection, list(rows), partition)

@@ -27,6 +27,7 @@ from .explore import ExploreOps  # noqa: E402
 from .imports import ImportOps  # noqa: E402
 from .operate import OperateOps  # noqa: E402
 from .write import WriteOps  # noqa: E402
+from .search import SearchOps  # noqa: E402
 from .failures import (  # noqa: E402, F401  (permission_denied: for the tests)
     not_a_proxy, not_a_proxy_error, rpc_parts, permission_denied, translate_call_error, translate_connect_error,
 )
@@ -151,7 +152,7 @@ def _client_kwargs(settings: ConnectionSettings, connect_timeout: float) -> dict
     return kwargs
 
 
-class Session(ExploreOps, DataOps, DdlOps, AdminOps, WriteOps, OperateOps, ImportOps):
+class Session(ExploreOps, DataOps, SearchOps, DdlOps, AdminOps, WriteOps, OperateOps, ImportOps):
     """One alias's live connection: a dedicated MilvusClient and the facts learned when connecting.
 
     Its methods are the server operations (see session_api.ServerSession for the whole list); each

@@ -126,10 +126,15 @@ def _plain(row: Any) -> dict[str, Any]:
     return {k: v if type(v) in plain else _plain_value(v) for k, v in dict(row).items()}
 
 
-def _plain_hit(hit: Any) -> dict[str, Any]:
+def _plain_hit(hit: Any, pk: str = "") -> dict[str, Any]:
+    """A pymilvus Hit as {"id": its primary key, "distance": ..., "entity": {...}}: the key is read
+    under the key field's own name (Milvus Lite names it so; "id" only when the key is named id)."""
+    key = getattr(hit, "id", None) if hasattr(type(hit), "id") else None
     hit = dict(hit)
     entity = hit.get("entity") or {}
-    return {"id": _plain_value(hit.get("id")), "distance": hit.get("distance"), "entity": _plain(entity)}
+    if key is None:
+        key = hit.get(pk, hit.get("id", entity.get(pk)))
+    return {"id": _plain_value(key), "distance": hit.get("distance"), "entity": _plain(entity)}
 
 
 def _plain_value(value: Any) -> Any:

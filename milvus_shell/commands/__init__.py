@@ -11,10 +11,10 @@ if TYPE_CHECKING:
 def build_table() -> "CommandTable":
     from ..table import CommandTable  # noqa: PLC0415 - the parser imports commands.spec
     from . import (access, connection, data, define, diagnostics, explore, help, history,  # noqa: PLC0415
-                   imports, operate, plot, profiles, record, reindex, settings, watch, write)
+                   imports, operate, plot, profiles, record, reindex, search, settings, watch, write)
 
-    return CommandTable(connection.COMMANDS + explore.COMMANDS + data.COMMANDS + write.COMMANDS
-                        + define.COMMANDS + imports.COMMANDS + access.COMMANDS + diagnostics.COMMANDS
-                        + operate.COMMANDS + watch.COMMANDS + settings.COMMANDS + profiles.COMMANDS
-                        + reindex.COMMANDS + history.COMMANDS + record.COMMANDS + plot.COMMANDS
-                        + help.COMMANDS)
+    return CommandTable(connection.COMMANDS + explore.COMMANDS + data.COMMANDS + search.COMMANDS
+                        + write.COMMANDS + define.COMMANDS + imports.COMMANDS + access.COMMANDS
+                        + diagnostics.COMMANDS + operate.COMMANDS + watch.COMMANDS + settings.COMMANDS
+                        + profiles.COMMANDS + reindex.COMMANDS + history.COMMANDS + record.COMMANDS
+                        + plot.COMMANDS + help.COMMANDS)

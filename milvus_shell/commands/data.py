@@ -1,23 +1,22 @@
-"""Reading data: count, query, get, search."""
+"""Reading data: count, query, get (search is in search.py)."""
 
 from __future__ import annotations
 
 import json
 from typing import Any, Sequence
 
-from ..bounds import MAX_ROWS, MAX_TOPK
+from ..bounds import MAX_ROWS
 from ..catalog import MAX_QUERY_WINDOW, CollectionInfo, FieldInfo
 from ..context import ShellContext
 from ..errors import UsageError
 from ..expr import one_of
 from ..results import Group, Message, StreamTable, Table
 from ..rowcheck import RowError, field_check
-from ..rowshape import as_table, hits_table, stream_table
+from ..rowshape import as_table, stream_table
 from ..session_api import ServerSession
 from .spec import FORMAT_OPTION, FORMATS, Command, Invocation, Kind, Option, Positional
 
 DEFAULT_QUERY_LIMIT = 100
-DEFAULT_SEARCH_LIMIT = 10
 
 
 # -- reading the line --------------------------------------------------------------------------------
@@ -111,24 +110,6 @@ def pk_value(pk: FieldInfo, text: str) -> Any:
     return text
 
 
-def search(ctx: ShellContext, inv: Invocation) -> Table:
-    name = inv.arg("COLLECTION")
-    session, info = _describe(ctx, name)
-    field = vector_field(info, inv.opt("field"))
-    vectors = query_vectors(ctx, session, inv, info, field)
-    limit = _limit(inv, DEFAULT_SEARCH_LIMIT)
-    assert limit is not None  # search's --limit has no "all"
-    fields = _field_list(inv, info)
-    if fields is None:  # every scalar field; vectors only when asked for
-        fields = [f.name for f in info.fields if not f.is_vector and not f.primary]
-        if info.dynamic:
-            fields.append("$meta")
-    params = _search_params(inv.opt("param") or [])
-    results = session.search(name, vectors, field.name, limit, inv.opt("filter") or "", fields,
-                             params, _partitions(inv))
-    return hits_table(info, results, fields)
-
-
 def vector_field(info: CollectionInfo, name: str | None) -> FieldInfo:
     vectors = info.vector_fields
     if name:
@@ -189,27 +170,6 @@ def _vector_bytes(field: FieldInfo, vector: Any) -> bytes:
     return checked
 
 
-def _search_params(pairs: Sequence[str]) -> dict[str, Any]:
-    """--param nprobe=16 --param metric_type=L2 -> {"metric_type": "L2", "params": {"nprobe": 16}}."""
-    params: dict[str, Any] = {}
-    top: dict[str, Any] = {}
-    for pair in pairs:
-        key, eq, value = pair.partition("=")
-        if not eq or not key:
-            raise UsageError(f"--param needs KEY=VALUE, not {pair!r}", "e.g. --param nprobe=16")
-        try:
-            parsed = json.loads(value)
-        except (ValueError, RecursionError):  # not JSON (or nested past the parser): the text as typed
-            parsed = value
-        if key == "metric_type":
-            top[key] = parsed
-        else:
-            params[key] = parsed
-    if params:
-        top["params"] = params
-    return top
-
-
 _COLLECTION = Positional("COLLECTION", Kind.COLLECTION, "a collection (or an alias of one)", required=True)
 _FILTER = Positional("FILTER", Kind.TEXT, "a filter expression, e.g. year > 2000 and title like 'A%'",
                      repeat=True)
@@ -266,30 +226,5 @@ COMMANDS = (
         ),
         options=(_FIELDS, FORMAT_OPTION),
         examples=("get books 1 2 3", "get books 7 --fields title"),
-    ),
-    Command(
-        name="search",
-        summary="Nearest neighbours of a vector, nearest first, with their distance",
-        handler=search,
-        positionals=(_COLLECTION,),
-        options=(
-            Option("--vector", "the query vector as JSON (or a list of vectors)", Kind.VECTORS, "JSON"),
-            Option("--like", "search with the vector of the row with this primary key", Kind.WORD, "ID"),
-            Option("--field", "vector field to search (needed when there are several)", Kind.FIELD, "NAME"),
-            Option("--limit", f"hits per query vector (default {DEFAULT_SEARCH_LIMIT}, at most {MAX_TOPK})",
-                   Kind.INTEGER, "N", bounds=(1, MAX_TOPK)),
-            Option("--filter", "a filter expression the hits must match", Kind.TEXT, "EXPR"),
-            _FIELDS,
-            Option("--param", "a search parameter, e.g. nprobe=16, ef=64, metric_type=IP", Kind.WORD,
-                   "KEY=VALUE", repeat=True),
-            _PARTITION,
-            FORMAT_OPTION,
-        ),
-        examples=(
-            "search books --vector '[0.1, 0.2, 0.3, 0.4]' --limit 3",
-            "search books --like 7 --filter 'year > 2000' --fields title",
-            "search books --vector '[0.1, 0.2, 0.3, 0.4]' --param nprobe=16",
-        ),
-        details="Without --fields every scalar field is shown (vectors only when named).",
     ),
 )

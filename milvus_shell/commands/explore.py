@@ -9,7 +9,7 @@ from typing import Any, Sequence
 from ..catalog import IndexInfo
 from ..context import ShellContext
 from ..errors import ServerError
-from ..metadata import CollectionNames
+from ..metadata import CollectionNames, searched_fields
 from ..results import Document, Group, Message, Table
 from ..schema_doc import document_of
 from ..session_api import ServerSession
@@ -90,6 +90,7 @@ def describe(ctx: ShellContext, inv: Invocation) -> Document:
         fields=tuple(sorted(info.field_names())),
         partitions=tuple(sorted(partitions)),
         indexes=tuple(sorted(i.name for i in indexes)),
+        **searched_fields(info),
     ))
     load = details.load
     rows: Any = f"~{details.statistics_rows} (server statistics)"

@@ -11,6 +11,7 @@ from ..errors import UsageError
 from ..expr import one_of
 from ..screen_text import visible
 from ..results import ABSENT, Message, Picture, Result
+from ..rowshape import hit_records
 from .data import pk_value, query_vectors, vector_field
 from .spec import Command, Invocation, Kind, Option, Positional
 
@@ -95,7 +96,7 @@ def _hits(ctx: ShellContext, inv: Invocation, info: CollectionInfo, field: Field
     k = inv.opt("k") or DEFAULT_HITS
     found = session.search(info.name, [query], field.name, k + (1 if like is not None else 0),
                            inv.opt("filter") or "", wanted, {})
-    hits = [{**h["entity"], pk: h["id"]} for h in found[0] if like is None or str(h["id"]) != str(like)][:k]
+    hits = [h for h in hit_records(found[0], pk) if like is None or str(h[pk]) != str(like)][:k]
     missing = [h[pk] for h in hits if field.name not in h]
     if missing:  # a server that leaves vectors out of search results: fetched by primary key
         vectors = {r[pk]: r[field.name] for r in session.get(info.name, one_of(pk, missing), [pk, field.name])}

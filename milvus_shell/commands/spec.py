@@ -36,6 +36,9 @@ class Kind(enum.Enum):
     TEXT = "text"  # free text; a repeated TEXT positional is the rest of the line exactly as typed
     JSON = "json"  # a JSON value, parsed
     VECTORS = "vectors"  # a JSON list of numbers, or a list of such lists: finite, float32-sized
+    QUERY_VECTOR = "query vector"  # [FIELD=]JSON: dense, sparse ({"3": 0.5}) or binary (hex) vectors
+    QUERY_TEXT = "query text"  # [FIELD=]WORDS: words for a full-text (BM25) search
+    FLOAT = "float"  # a finite number, any sign
     # Names on the server, completed from the metadata cache (milvus_shell/metadata.py).
     DATABASE = "database"
     COLLECTION = "collection"

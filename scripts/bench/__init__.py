@@ -11,6 +11,8 @@ Measures, each several times, reporting the median and the spread:
               200,000 entries in the history file: in a pseudo-terminal, and in-process
   script      a 1,000-command script run with -f: commands per second
   query       `query C --limit all --format csv > file` on 1,000,000 and 100,000 rows: rows/s, peak RSS
+  search      `search` (one dense vector; a hybrid of two) against pymilvus's search / hybrid_search of
+              the same requests: per call in-process, and whole processes (-c against a script)
   insert      `insert C --file F` of a 100,000-row JSON-lines file (dim 128) against pymilvus's own
               MilvusClient.insert of the same batches, whole processes: rows/s, client CPU seconds
 
@@ -31,4 +33,4 @@ Run from the repository root:
     python -m scripts.bench --only import               # import jobs vs insert --file, on Milvus 2.3.5
 """
 
-SECTIONS = ("startup", "overhead", "completion", "script", "query", "insert", "import")
+SECTIONS = ("startup", "overhead", "completion", "script", "query", "insert", "import", "search")

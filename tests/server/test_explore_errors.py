@@ -53,7 +53,7 @@ def test_wrong_vector_dimension(sh):
 @pytest.mark.parametrize("vector, says", [
     ("'[0.1, 0.2'", "--vector is not valid JSON"),
     ("'[\"a\", 1, 2, 3]'", "not a number"),
-    ("'{}'", "JSON list of numbers"),
+    ("'{}'", "an empty sparse vector"),
 ])
 def test_bad_vector_text(sh, vector, says):
     assert says in sh.fail(f"search {data.BOOKS} --vector {vector}")
@@ -61,7 +61,7 @@ def test_bad_vector_text(sh, vector, says):
 
 @pytest.mark.server
 def test_search_needs_a_vector_and_a_vector_field(sh):
-    assert "search needs either --vector JSON or --like ID" in sh.fail(f"search {data.BOOKS}")
+    assert "search needs --vector JSON, --text WORDS or --like ID" in sh.fail(f"search {data.BOOKS}")
     assert "'title' is not a vector field" in sh.fail(f"search {data.BOOKS} --vector '[1,2,3,4]' --field title")
     assert "no row with id 999999" in sh.fail(f"search {data.BOOKS} --like 999999")
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SECTIONS = ("startup", "overhead", "completion", "script", "query", "insert", "import")
+SECTIONS = ("startup", "overhead", "completion", "script", "query", "insert", "import", "search")
 
 
 @pytest.fixture

@@ -44,7 +44,7 @@ def test_settings_from_the_config_file_and_flags_beating_it(private_home):
     assert r.returncode == 0, r.stderr
     rows = {row["setting"]: row["value"] for row in __import__("json").loads(r.stdout)}
     assert rows == {"format": "json", "timeout": "3.5 s", "pager": "less -S", "history_size": "500",
-                    "color": "off", "prompt": "{alias}> ", "timing": "on"}
+                    "color": "off", "prompt": "{alias}> ", "timing": "on", "digits": "off"}
     r = run_shell("--format", "csv", "--timeout", "7", "-c", "set")
     assert r.returncode == 0, r.stderr
     assert "timeout,7 s" in r.stdout.splitlines() and "format,csv" in r.stdout.splitlines()

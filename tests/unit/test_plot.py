@@ -183,7 +183,8 @@ def test_hits_without_vectors_are_completed_by_primary_key():
     ctx = SimpleNamespace(session=lambda: Server())
     inv = SimpleNamespace(opt=lambda key, default=None: {"like": "4", "k": 3}.get(key, default))
     hits = _hits(ctx, inv, info, info.field("v"), [0.4, 0.4], ["id", "v"])
-    assert hits == [{"id": 2, "v": [0.2, 0.2]}, {"id": 9, "v": [0.9, 0.9]}]  # the like row itself left out
+    assert hits == [{"id": 2, "distance": 0.1, "v": [0.2, 0.2]},
+                    {"id": 9, "distance": 0.2, "v": [0.9, 0.9]}]  # the like row itself left out
     assert calls[0][1][3] == 4  # k + 1: the query row comes back first and is dropped
     assert calls[1] == ("get", ("c", "id in [2, 9, 5]", ["id", "v"]))
 

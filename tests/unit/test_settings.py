@@ -16,7 +16,7 @@ from milvus_shell.settings import BY_NAME, SETTINGS, Settings
 def test_the_settings_are_the_declared_fields_in_order():
     declared = [f.name for f in fields(Settings) if "setting" in f.metadata]
     assert [s.name for s in SETTINGS] == declared == ["format", "timeout", "pager", "history_size", "color",
-                                                      "prompt", "timing"]
+                                                      "prompt", "digits", "timing"]
     assert not {"debug", "interactive", "quiet"} & set(BY_NAME)  # fixed at start, not settings
 
 
