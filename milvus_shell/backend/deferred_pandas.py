@@ -79,7 +79,8 @@ class _Deferred(type):
     """The metaclass of the placeholders: every question goes to the real class once pandas is loaded."""
 
     def _target(cls) -> type:
-        return getattr(_real("pandas"), cls.__name__)
+        target: type = getattr(_real("pandas"), cls.__name__)
+        return target
 
     def __instancecheck__(cls, obj: Any) -> bool:
         return real_pandas_loaded() and isinstance(obj, cls._target())
