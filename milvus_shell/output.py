@@ -14,7 +14,6 @@ from itertools import chain
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence, TextIO
 
 from .errors import OutputError, ShellError, output_error
-from .formats import RESET, format_document, format_table, stream_chunks
 from .pager import DEFAULT_PAGER, discard_typed_ahead, page
 from .results import Document, Exit, Group, Message, Picture, Result, StreamTable
 from .screen_text import visible
@@ -75,6 +74,8 @@ class Renderer:
             self._render_stream(result, fmt)
             return
         if isinstance(result, Document):
+            from .formats import format_document  # noqa: PLC0415 - formats load with the first output
+
             self._write_all([format_document(result, fmt, self.width)])
             return
         if isinstance(result, Picture):  # plot: notes on err, the picture (fitted to the screen) on out
@@ -82,6 +83,8 @@ class Renderer:
                 self._note(visible(note) + "\n")
             self._write_all([result.draw(self.width, max(12, self.height - 3 - len(result.notes)), self.color)])
             return
+        from .formats import format_table  # noqa: PLC0415 - not before the first prompt
+
         self._write_all([format_table(result, fmt, self.width, self.color, self.digits)])
 
     def message(self, message: Message, fmt: str = "table") -> None:
@@ -165,6 +168,8 @@ class Renderer:
             self.tap(text)
 
     def _paint(self, text: str, code: str) -> str:
+        from .formats import RESET  # noqa: PLC0415
+
         return f"{code}{text}{RESET}" if self.color else text
 
     # -- writing, possibly through a pager -------------------------------------------------------
@@ -180,6 +185,8 @@ class Renderer:
                 del batch  # not kept while the next batch is fetched
 
         try:
+            from .formats import stream_chunks  # noqa: PLC0415
+
             self._write_all(stream_chunks(replace(stream, batches=counted()), fmt, self.width, self.color,
                                           self.digits))
         except OutputError:

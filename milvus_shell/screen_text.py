@@ -4,7 +4,7 @@ are counted in terminal cells (wide characters take two). Pure."""
 from __future__ import annotations
 
 import re
-from typing import Callable
+from functools import lru_cache
 
 ELLIPSIS = "…"
 
@@ -48,17 +48,22 @@ def visible(text: str, newlines: bool = False) -> str:
     return _UNSHOWABLE.sub(_escape_char, text)
 
 
-def _cwidth() -> Callable[[str], int]:
-    """prompt_toolkit's cached character width. Imported when first needed: importing prompt_toolkit
-    costs ~0.17 s, which a script that prints no table (an insert from a file) need not pay."""
-    from prompt_toolkit.utils import get_cwidth  # noqa: PLC0415
+@lru_cache(maxsize=4096)
+def char_width(ch: str) -> int:
+    """Terminal cells of one character, as prompt_toolkit counts them (wcwidth, never negative).
+    wcwidth is imported on the first character that is not ASCII: a script printing ASCII tables
+    (nearly all of them) never pays for it."""
+    if " " <= ch < "\x7f":
+        return 1
+    from wcwidth import wcwidth  # noqa: PLC0415
 
-    return get_cwidth
+    return max(0, wcwidth(ch))
 
 
 def text_width(text: str) -> int:
-    width = _cwidth()
-    return sum(width(ch) for ch in text)
+    if text.isascii() and text.isprintable():  # the usual case, decided in C
+        return len(text)
+    return sum(char_width(ch) for ch in text)
 
 
 def truncate(text: str, width: int) -> str:
@@ -66,9 +71,8 @@ def truncate(text: str, width: int) -> str:
     if text_width(text) <= width:
         return text
     out, used = [], 0
-    width_of = _cwidth()
     for ch in text:
-        w = width_of(ch)
+        w = char_width(ch)
         if used + w > width - 1:
             break
         out.append(ch)

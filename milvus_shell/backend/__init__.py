@@ -15,6 +15,10 @@ os.environ.setdefault("GRPC_VERBOSITY", "NONE")  # gRPC's own log lines would li
 for _name in ("pymilvus", "milvus_lite", "grpc"):
     logging.getLogger(_name).setLevel(logging.CRITICAL)
 
+from . import deferred_pandas  # noqa: E402
+
+deferred_pandas.install()  # pymilvus imports pandas but the shell never hands it a DataFrame
+
 import grpc  # noqa: E402
 from pymilvus import MilvusClient  # noqa: E402
 from pymilvus import __version__ as pymilvus_version  # noqa: E402

@@ -16,10 +16,12 @@ from ..wording import worded
 # faster (each is one round trip; Milvus Lite scans the collection per call) but a batch is in memory
 # at once and is one reply, which Milvus refuses over 256 MB. So batches are sized in bytes:
 # - STREAM_BATCH_BYTES: the rows of one batch, as Python objects, aimed at (memory stays flat);
-# - STREAM_REPLY_BYTES: the most one reply may hold on the wire with every value at its schema
-#   maximum (a VarChar's max_length, an Array's capacity), half the server's 256 MB;
-# the first batch is sized from the schema's maximum, later ones from the bytes of rows received.
-STREAM_BATCH_BYTES = 16 * 1024 * 1024
+# - STREAM_REPLY_BYTES: the most one reply is aimed to hold on the wire, half the server's 256 MB.
+# The first batch is sized from the schema's bound on a row (a VarChar at its max_length, a JSON value
+# at UNBOUNDED_VALUE_BYTES); later ones from the rows actually received, so narrow values in wide or
+# unbounded fields (the dynamic field, JSON, VarChar(65535), sparse vectors) make full-size batches.
+# A reply the server or gRPC refuses as too large is asked again in halves (RowStream), never fatal.
+STREAM_BATCH_BYTES = 48 * 1024 * 1024
 STREAM_REPLY_BYTES = 128 * 1024 * 1024
 STREAM_BATCH_RANGE = (1, 16384)  # 16384: the most Milvus returns per call
 UNBOUNDED_VALUE_BYTES = 64 * 1024  # a JSON value (or the dynamic field) has no size in the schema
@@ -78,8 +80,23 @@ class RowStream:
     def _next(self, timeout: float) -> list[dict[str, Any]]:
         # The iterator carries its own per-call timeout (given when it was made); ``timeout`` is
         # what session.call adds to every call.
-        rows: list[dict[str, Any]] = self._iterator.next()
-        return rows
+        while True:
+            try:
+                rows: list[dict[str, Any]] = self._iterator.next()
+                return rows
+            except Exception as exc:  # noqa: BLE001 - only a reply too large is handled here
+                if not self._split(exc):
+                    raise
+
+    def _split(self, exc: BaseException) -> bool:
+        """After a reply refused as too large, halve the next call's rows (the iterator's cursor did
+        not move: the same rows are asked again, fewer at a time); False when that cannot help."""
+        if self._batch_size <= 1 or not reply_too_large(exc):
+            return False
+        before = self._batch_size
+        smaller = self._sizer.shrink(before) if self._sizer is not None else max(1, before // 2)
+        self.batch_size = smaller
+        return self._batch_size < before
 
     def close(self) -> None:
         if not self._closed:
@@ -94,6 +111,29 @@ class RowStream:
 _BATCH_KEYS = frozenset({"batch_size", "limit"})
 # Values that need no conversion: most of every row.
 _PLAIN_TYPES = frozenset({str, int, float, bool, bytes, dict, type(None)})
+
+
+# What the server (or gRPC on either side) says of a reply over its message limit.
+_TOO_LARGE_WORDS = ("larger than max", "message larger", "resource_exhausted", "exceeds the limit")
+
+
+def reply_too_large(exc: BaseException) -> bool:
+    """True when ``exc`` (or what it was raised from) says a reply was over the message limit."""
+    seen: set[int] = set()
+    cur: BaseException | None = exc
+    while cur is not None and id(cur) not in seen:
+        seen.add(id(cur))
+        code = getattr(cur, "code", None)
+        text = str(cur)
+        if callable(code):
+            try:
+                text += f" {code()} {cur.details()}"  # type: ignore[attr-defined]
+            except Exception:  # noqa: BLE001 - a bare RpcError may lack both
+                pass
+        if any(w in text.lower() for w in _TOO_LARGE_WORDS):
+            return True
+        cur = cur.__cause__ or cur.__context__
+    return False
 
 
 def _plain_rows(batch: Sequence[Any]) -> list[dict[str, Any]]:
@@ -224,11 +264,11 @@ class BatchSizer:
     """Rows per query-iterator call, sized in bytes.
 
     The first size comes from the schema's bound on a row (a VarChar counted at its max_length, an
-    Array at its capacity, a JSON value at UNBOUNDED_VALUE_BYTES): STREAM_BATCH_BYTES of such rows.
-    After each batch, ``measure`` sizes the next from the rows received (a sample of them), so narrow
-    values in a wide field make bigger batches and wide ones smaller; never more rows than
-    STREAM_REPLY_BYTES of rows at the schema's bound on the wire, so a reply fits what the server
-    will send.
+    Array at its capacity, a JSON value, the dynamic field or a sparse vector at UNBOUNDED_VALUE_BYTES):
+    STREAM_BATCH_BYTES of such rows in memory and STREAM_REPLY_BYTES on the wire. After each batch,
+    ``measure`` sizes the next from the widest of a sample of the rows received, in memory and on the
+    wire, so narrow values in a wide field make full batches and wide ones smaller. ``shrink`` halves
+    the size after a reply refused as too large, and the size never grows past a refused one again.
     """
 
     def __init__(self, info: CollectionInfo, fields: Sequence[str] | None) -> None:
@@ -238,12 +278,11 @@ class BatchSizer:
         extra = UNBOUNDED_VALUE_BYTES if unbounded else 0
         self.row_bound = sum(_field_bytes(f) for f in chosen) + _ROW_OVERHEAD + extra
         self.wire_bound = sum(_wire_bytes(f) for f in chosen) + extra
-        low, high = STREAM_BATCH_RANGE
-        self.low = low
-        self.high = max(low, min(high, STREAM_REPLY_BYTES // self.wire_bound))
-        self.size = self._clamp(STREAM_BATCH_BYTES // self.row_bound)
+        self.low, self.high = STREAM_BATCH_RANGE
+        self.size = self._fit(self.row_bound, self.wire_bound)
 
-    def _clamp(self, rows: int) -> int:
+    def _fit(self, row_bytes: int, wire_bytes: int) -> int:
+        rows = min(STREAM_BATCH_BYTES // max(1, row_bytes), STREAM_REPLY_BYTES // max(1, wire_bytes))
         return max(self.low, min(self.high, rows))
 
     def measure(self, rows: Sequence[dict[str, Any]]) -> int:
@@ -251,9 +290,18 @@ class BatchSizer:
         if not rows:
             return self.size
         step = max(1, len(rows) // STREAM_SAMPLE_ROWS)
-        sample = rows[::step]
-        widest = max(_ROW_OVERHEAD + sum(_value_bytes(v) for v in row.values()) for row in sample)
-        self.size = self._clamp(STREAM_BATCH_BYTES // widest)
+        memory = wire = 1
+        for row in rows[::step]:
+            values = row.values()
+            memory = max(memory, _ROW_OVERHEAD + sum(_value_bytes(v) for v in values))
+            wire = max(wire, sum(_value_wire_bytes(v) for v in values))
+        self.size = self._fit(memory, wire)
+        return self.size
+
+    def shrink(self, refused: int) -> int:
+        """The size after a reply of ``refused`` rows was too large: half, and the ceiling from now on."""
+        self.high = max(self.low, refused // 2)
+        self.size = min(self.size, self.high)
         return self.size
 
 
@@ -307,3 +355,16 @@ def _value_bytes(value: Any) -> int:
     if isinstance(value, dict):
         return 64 + sum(_value_bytes(k) + _value_bytes(v) for k, v in value.items())
     return 32
+
+
+def _value_wire_bytes(value: Any) -> int:
+    """About how many bytes ``value`` took in the reply (a number 8, text its length)."""
+    if isinstance(value, (str, bytes)):
+        return 8 + len(value)
+    if isinstance(value, (list, tuple)):
+        if value and isinstance(value[0], (int, float)):
+            return 8 + 8 * len(value)
+        return 8 + sum(_value_wire_bytes(v) for v in value)
+    if isinstance(value, dict):
+        return 8 + sum(_value_wire_bytes(k) + _value_wire_bytes(v) for k, v in value.items())
+    return 8

@@ -1,7 +1,8 @@
 """Query: `query C --limit all --format csv > file` over row collections: rows/s, CPU seconds, peak
 and running RSS; side by side, run after run, a plain pymilvus script that exports the same rows
 through its query_iterator to a CSV file (the budget: within 10% of it, start-up included); and
-pymilvus's query_iterator in-process, nothing written, for scale."""
+pymilvus's query_iterator in-process, nothing written, for scale. First the matrix of collection
+shapes (export_shapes.py), each against pymilvus's iterator on the same data."""
 
 from __future__ import annotations
 
@@ -81,6 +82,9 @@ def ensure_rows(server: "LiteServer", name: str, rows: int) -> None:
 
 
 def run(report: Report, args: argparse.Namespace, servers: Servers, cache: Path) -> None:
+    from . import export_shapes  # the matrix of collection shapes, each against pymilvus's iterator
+
+    export_shapes.run(report, args, servers, cache)
     sizes = [(f"rows_{n}", n) for n in args.query_rows]
     with servers.lite(cache / "lite-rows", ready_timeout=600) as server:
         for name, n in sizes:

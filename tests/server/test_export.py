@@ -72,6 +72,7 @@ def test_a_resized_query_iterator_neither_skips_nor_repeats_rows(wide_server, mo
     """pymilvus's QueryIterator takes a new page size between calls (RowStream.batch_size): the
     stream's own sizing asks for 7 rows after each batch, the loop for 13 after every other."""
     from milvus_shell.addresses import parse_address
+    from milvus_shell.backend import data as data_ops
     from milvus_shell.connection import ConnectionSettings
     from milvus_shell.backend import data as data_ops
     from milvus_shell.registry import ConnectionRegistry

@@ -15,7 +15,7 @@ from pygments.token import Comment, Error, Keyword, Name, Number, Punctuation, S
 from fake_sessions import fake_registry
 from milvus_shell.commands import build_table
 from milvus_shell.highlight import ActiveAlias, KnownAlias, ShellLexer, UnknownAlias
-from milvus_shell.output import format_table
+from milvus_shell.formats import format_table
 from milvus_shell.results import Table
 from milvus_shell.styles import ACTIVE_ALIAS, ACTIVE_ALIAS_SGR, RULES, shell_style
 

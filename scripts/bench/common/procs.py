@@ -64,7 +64,7 @@ class Watched:
     """One run of a program watched while it ran."""
 
     wall: float  # seconds, perf_counter
-    peak_kib: int  # ru_maxrss from wait4 (exact, the kernel's own peak)
+    peak_kib: int  # the child's VmHWM as last sampled (ru_maxrss from wait4 when lower or unsampled)
     status: int  # exit status; -N when ended by signal N
     finished: bool  # False when it was stopped at the time limit
     samples: list[tuple[float, int, int]] = field(default_factory=list)  # (seconds, progress, VmRSS KiB)
@@ -81,13 +81,16 @@ def watch_run(argv: Sequence[str], *, stdout, env: dict[str, str] | None = None,
         samples: list[tuple[float, int, int]] = []
         finished, stop_sent, kill_sent = True, 0.0, False
         next_sample = t0 + every
+        hwm = 0  # the child's own high-water mark, read while it runs (see below)
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
             now = time.perf_counter()
             if now >= next_sample:
-                samples.append((now - t0, progress(), proc_status(proc.pid).get("VmRSS", 0)))
+                status_now = proc_status(proc.pid)
+                hwm = max(hwm, status_now.get("VmHWM", 0))
+                samples.append((now - t0, progress(), status_now.get("VmRSS", 0)))
                 next_sample = now + every
             if now - t0 > limit and not stop_sent:
                 finished, stop_sent = False, now
@@ -102,5 +105,9 @@ def watch_run(argv: Sequence[str], *, stdout, env: dict[str, str] | None = None,
         if finished and proc.returncode != 0:
             err.seek(0)
             raise RuntimeError(f"{' '.join(argv)} exited {proc.returncode}: {err.read().decode(errors='replace')[-2000:]}")
-    return Watched(wall, usage.ru_maxrss, proc.returncode, finished, samples, usage.ru_utime + usage.ru_stime)
+    # wait4's ru_maxrss of a child starts at its parent's peak (Linux copies it at fork, before exec):
+    # a child smaller than the bench process would report the bench's own peak. VmHWM belongs to the
+    # child's own memory after exec; it is sampled every ``every`` s, ru_maxrss kept when it is lower.
+    peak = min(usage.ru_maxrss, hwm) if hwm else usage.ru_maxrss
+    return Watched(wall, peak, proc.returncode, finished, samples, usage.ru_utime + usage.ru_stime)
 
