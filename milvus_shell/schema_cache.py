@@ -16,9 +16,13 @@ that cost more than the search itself. This cache keeps what they answered, and 
   collection. There is no cheaper check than a describe (the search reply names neither the schema
   nor the metric), so an entry lives only a few seconds: a burst of searches (a script, a benchmark
   loop) pays one describe, while a change by another client is seen on the next search after that
-  window. Within it, a change that keeps the searched field's name and dimension but alters its
-  metric or the key's name could still be shown with the old labels; every other change makes the
-  server (or the shell's own check) refuse the search, which then retries with a fresh describe.
+  window. Within it, a change that keeps the searched field's name and dimension could still be
+  shown the old way (the score named by the old metric, a new scalar field not yet among the default
+  columns); a change that makes the search wrong for the schema (a dimension, a dropped collection or
+  field) makes the server or the shell's own check refuse it, and it is retried on a fresh describe.
+
+query, get and count do not use it: they shape their tables from the schema with no server check
+that would catch a stale one, and they are not held to a per-call budget.
 """
 
 from __future__ import annotations
