@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Mapping
 
+from .schema_cache import SchemaCache
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -86,6 +87,10 @@ class ShellContext:
     # The line model (line.py): every reader of a line (parser, history, echoes, watch, the prompt)
     # asks it, so a line is bound once. Made on first use when the composition root gives none.
     line_model: "LineModel | None" = None
+
+    # Each collection's schema and indexes, kept briefly per session so a search is one round trip;
+    # shell.py forgets them after a command that declares it changes them.
+    schemas: SchemaCache = field(default_factory=SchemaCache)
 
     _table: "CommandTable | None" = field(default=None, init=False, repr=False)
 

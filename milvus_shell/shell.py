@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
-from .commands.spec import Invocation
+from .commands.spec import Effect, Invocation
 from .context import Confirmation, ShellContext
 from .errors import Cancelled, Declined, OutputClosed, OutputError, ParseError, ShellError, UsageError
 from .line import EXPECT_FAILURE
@@ -175,7 +175,11 @@ class Shell:
             self.confirm(inv)
             return inv.command.handler(self.ctx, inv)
 
-        result = call() if self.runner is None else self.runner(inv, call)
+        try:
+            result = call() if self.runner is None else self.runner(inv, call)
+        finally:  # a command that failed half-way may still have changed something
+            if _SCHEMA_EFFECTS.intersection(inv.command.changes):
+                self.ctx.schemas.forget_all()
         if inv.command.changes and self.ctx.settings.interactive:
             self.ctx.metadata.changed(None, inv.command.changes, inv.arg("COLLECTION"))
         return result
@@ -212,6 +216,12 @@ class Shell:
         if hint:
             message += f"\n  hint: {hint}"
         self.renderer.error(message)
+
+
+# What a command declares it changes that may change a collection's kept schema or indexes
+# (schema_cache.py): they are all forgotten, whichever collection it named (an alias may point anywhere).
+_SCHEMA_EFFECTS = frozenset({Effect.FIELDS, Effect.INDEXES, Effect.COLLECTIONS, Effect.ALIASES, Effect.DATABASES,
+                             Effect.CONNECTIONS})
 
 
 def _both(first: Callable[[str], None], second: Callable[[str], None]) -> Callable[[str], None]:

@@ -11,6 +11,7 @@ from ..context import ShellContext
 from ..errors import UsageError
 from ..expr import one_of
 from ..results import StreamTable, Table
+from ..schema_cache import CollectionSchema
 from ..rowcheck import RowError, field_check
 from ..rowshape import hits_stream, hits_table
 from ..searching import (CONSISTENCY_LEVELS, QueryValues, SearchPlan, SearchRequest, hex_bytes, parse_rerank,
@@ -24,14 +25,23 @@ DEFAULT_SEARCH_LIMIT = 10
 
 
 def search(ctx: ShellContext, inv: Invocation) -> Table | StreamTable:
+    """One round trip when the collection's schema and indexes are kept (schema_cache.py); a search
+    that fails on a kept schema is tried once more on a fresh one."""
     name = inv.arg("COLLECTION")
     session = ctx.session()
-    info = session.describe_collection(name)
+    limit = inv.opt("limit", DEFAULT_SEARCH_LIMIT)
+    if limit == "all" or limit > MAX_TOPK:  # a stream fails while rendering, past a retry: ask afresh
+        ctx.schemas.forget(session, name)
+    return ctx.schemas.retry_fresh(session, name, lambda lookup: _search(session, inv, name, lookup()))
+
+
+def _search(session: ServerSession, inv: Invocation, name: str, schema: CollectionSchema) -> Table | StreamTable:
+    info = schema.info
     wanted = _requests(session, inv, info)
     if not wanted:
         raise UsageError("search needs --vector JSON, --text WORDS or --like ID",
                          "e.g. search books --vector '[0.1, 0.2, 0.3, 0.4]'")
-    indexes = {i.field: i for i in session.list_indexes(name)}
+    indexes = {i.field: i for i in schema.indexes}
     requests = tuple(_with_params(inv, field, data, indexes.get(field.name)) for field, data in wanted)
     limit = inv.opt("limit", DEFAULT_SEARCH_LIMIT)
     limit = None if limit == "all" else limit
