@@ -11,11 +11,10 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Iterable, Iterator, M
 from . import __version__
 from .errors import os_reason
 from .settings import SettingDef, Settings
-from .shell import Shell
-from .transcript import looks_like_markdown
 
 if TYPE_CHECKING:
     from .config import Config
+    from .shell import Shell
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -77,9 +76,9 @@ def _setting_help(spec: SettingDef) -> str:
 
 
 def _setting_type(spec: SettingDef) -> Callable[[str], object]:
-    from .kinds import KindError  # noqa: PLC0415
-
     def convert(text: str) -> object:
+        from .kinds import KindError  # noqa: PLC0415 - only when the flag is given
+
         try:
             return spec.parse(text, spec.flag_name)
         except KindError as exc:
@@ -315,6 +314,13 @@ def script_lines(stream: BinaryIO, name: str, where: Callable[[int], str]) -> It
         yield where(n), line.removesuffix("\n").removesuffix("\r")
 
 
+def looks_like_markdown(name: str) -> bool:
+    """Whether ``name`` is a recorded Markdown session (the transcript module loads only for scripts)."""
+    from .transcript import looks_like_markdown as markdown  # noqa: PLC0415
+
+    return markdown(name)
+
+
 def _settle_output() -> None:
     """After a write to stdout or stderr failed (a closed pipe, a full disk), let the interpreter's
     last flush of that stream go to /dev/null: the failure was dealt with (reported, or a closed
@@ -333,7 +339,7 @@ def _settle_output() -> None:
                 pass
 
 
-def run_script(shell: Shell, lines: Iterable[tuple[str, str]], echo: bool = False) -> int:
+def run_script(shell: "Shell", lines: Iterable[tuple[str, str]], echo: bool = False) -> int:
     """Run lines in order and stop at the first failure: exit 0, or 1 when a command failed."""
     from .script_run import run_script as run  # noqa: PLC0415
 

@@ -14,8 +14,8 @@ if TYPE_CHECKING:
 
 
 class StartupConnect:
-    def __init__(self, shell: "Shell", line: str, alias: str) -> None:
-        self.shell = shell
+    def __init__(self, line: str, alias: str) -> None:
+        self.shell: "Shell | None" = None  # given by start(), after the first paint
         self.line = line
         self.alias = alias
         self.app: Any = None  # the prompt's Application: the result is printed above it while it runs
@@ -24,7 +24,8 @@ class StartupConnect:
         self._shown = False
         self._out = self._err = ""
 
-    def start(self) -> None:
+    def start(self, shell: "Shell") -> None:
+        self.shell = shell
         threading.Thread(target=self._run, name="startup-connect", daemon=True).start()
 
     @property
@@ -39,6 +40,7 @@ class StartupConnect:
         from .output import Renderer  # noqa: PLC0415
         from .shell import Shell  # noqa: PLC0415
 
+        assert self.shell is not None  # set by start()
         real = self.shell.renderer
         out, err = io.StringIO(), io.StringIO()
         quiet = Shell(self.shell.ctx, Renderer(out, err, color=real.color, width=real.width,
@@ -80,6 +82,7 @@ class StartupConnect:
     def wait(self) -> None:
         """Before a command typed meanwhile: wait for the connect (KeyboardInterrupt stops waiting)."""
         if self.pending:
+            assert self.shell is not None, "wait() before start()"
             renderer = self.shell.renderer
             renderer.err.write(f"(waiting for the connection to {self.alias}; Ctrl-C stops waiting)\n")
             renderer.err.flush()
@@ -88,6 +91,7 @@ class StartupConnect:
         self.flush()
 
     def _write(self) -> None:
+        assert self.shell is not None  # the result came: start() gave the shell
         renderer = self.shell.renderer
         for stream, text in ((renderer.out, self._out), (renderer.err, self._err)):
             if text:

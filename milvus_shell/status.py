@@ -8,7 +8,6 @@ import threading
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from .addresses import DEFAULT_PORT
-from .wording import NO_ANSWER_KINDS
 
 if TYPE_CHECKING:
     from .line import LineModel
@@ -18,7 +17,13 @@ if TYPE_CHECKING:
 Fragments = list[tuple[str, str]]
 
 MAX_WHERE = 40  # characters of address/database shown in the prompt
-LOST_KINDS = NO_ANSWER_KINDS  # transport failures only: a server's refusal is an answer
+
+
+def lost_kinds() -> frozenset[str]:
+    """Transport failures only: a server's refusal is an answer (wording loads after the first prompt)."""
+    from .wording import NO_ANSWER_KINDS  # noqa: PLC0415
+
+    return NO_ANSWER_KINDS
 
 
 class ConnectionHealth:
@@ -49,7 +54,7 @@ class ConnectionHealth:
             return
         if error is None:
             self._clear(alias)
-        elif getattr(error, "kind", None) in LOST_KINDS:
+        elif getattr(error, "kind", None) in lost_kinds():
             with self._lock:
                 if alias in self._lost:
                     return
