@@ -6,10 +6,12 @@ import json
 import time
 from typing import Any, Sequence
 
+from ..catalog import CollectionInfo, FieldInfo
 from ..context import ShellContext
 from ..errors import ServerError, UsageError
 from ..results import Group, Message, Result
 from ..schema_doc import IndexSpec
+from ..session_api import ServerSession
 from .spec import Command, Effect, Invocation, Kind, Option, Positional
 
 DEFAULT_INDEX_WAIT = 600.0  # seconds `create index` waits for the build
@@ -43,14 +45,20 @@ def index_params(pairs: Sequence[str]) -> dict[str, Any]:
     return params
 
 
-def create_index(ctx: ShellContext, inv: Invocation) -> Result:
-    session = ctx.session()
-    collection, field_name = inv.arg("COLLECTION"), inv.arg("FIELD")
+def named_field(session: ServerSession, collection: str, field_name: str) -> tuple[CollectionInfo, FieldInfo]:
+    """The collection's description and its field ``field_name``, or a UsageError naming its fields."""
     info = session.describe_collection(collection)
     field = info.field(field_name)
     if field is None:
         raise UsageError(f"no field {field_name!r} in collection {info.name or collection!r}",
                          "its fields: " + ", ".join(info.field_names()))
+    return info, field
+
+
+def create_index(ctx: ShellContext, inv: Invocation) -> Result:
+    session = ctx.session()
+    collection, field_name = inv.arg("COLLECTION"), inv.arg("FIELD")
+    info, field = named_field(session, collection, field_name)
     metric = inv.opt("metric")
     if metric and not field.is_vector:
         raise UsageError(f"{field_name!r} is a {field.type_name} field: a scalar index takes no --metric")

@@ -11,7 +11,7 @@ from ..context import ShellContext
 from ..errors import ShellError, UsageError
 from ..results import Group, Message
 from ..schema_doc import IndexSpec
-from .layout import DEFAULT_INDEX_WAIT, INDEX_METRICS, INDEX_TYPES, index_params
+from .layout import DEFAULT_INDEX_WAIT, INDEX_METRICS, INDEX_TYPES, index_params, named_field
 from .spec import Command, Effect, Invocation, Kind, Option, Positional
 
 DEFAULT_LOAD_WAIT = 600.0
@@ -21,11 +21,7 @@ VECTOR_INDEX_TYPES = tuple(t for t in INDEX_TYPES if t not in ("INVERTED", "STL_
 def _current(ctx: ShellContext, inv: Invocation) -> tuple[CollectionInfo, IndexInfo]:
     session = ctx.session()
     collection, field_name = inv.arg("COLLECTION"), inv.arg("FIELD")
-    info = session.describe_collection(collection)
-    field = info.field(field_name)
-    if field is None:
-        raise UsageError(f"no field {field_name!r} in collection {info.name or collection!r}",
-                         "its fields: " + ", ".join(info.field_names()))
+    info, field = named_field(session, collection, field_name)
     if not field.is_vector:
         raise UsageError(f"{field_name!r} is a {field.type_name} field: alter index changes a vector index",
                          "help alter index")
