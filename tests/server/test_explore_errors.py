@@ -77,7 +77,7 @@ def test_unloaded_collection_says_how_to_load_it(sh):
 @pytest.mark.server
 def test_usage_errors(sh):
     assert "--limit needs a positive whole number or all, not 'many'" in sh.fail(f"query {data.BOOKS} --limit many")
-    assert "--limit needs a positive whole number, not '0'" in sh.fail(
+    assert "--limit needs a positive whole number or all, not '0'" in sh.fail(
         f"search {data.BOOKS} --vector '[1,2,3,4]' --limit 0")
     assert "--offset needs a whole number" in sh.fail(f"query {data.BOOKS} --offset -1")
     assert "'x' is not a valid id: id is Int64" in sh.fail(f"get {data.BOOKS} x")
