@@ -56,7 +56,7 @@ def real_pandas_loaded() -> bool:
 
 class _StandIn(types.ModuleType):
     def __getattr__(self, attr: str) -> Any:
-        if attr.startswith("__") and attr != "__path__":
+        if attr.startswith("__") and attr not in ("__path__", "__version__"):  # a version asked: pandas is used
             raise AttributeError(attr)
         if self.__name__ == "pandas" and attr in _CLASSES:
             return _placeholder(attr)

@@ -79,9 +79,10 @@ def test_a_full_disk_while_rows_stream(rows_server, line):
     (f"search {ROWS_COLLECTION} --vector '[Infinity, 0.5]'", "--vector element 1 is infinite"),
     (f"search {ROWS_COLLECTION} --vector '[0.5, 1e39]'", "--vector element 2 is 1e+39, beyond what a float32 holds"),
     (f"search {ROWS_COLLECTION} --vector '{'[' * 5000}{']' * 5000}'", "--vector is nested too deeply"),
-    (f"search {ROWS_COLLECTION} --vector '[0.5, 1]' --limit 16385",
-     "--limit is at most 16384, not 16385"),
-    (f"search {ROWS_COLLECTION} --vector '[0.5, 1]' --limit ５", "--limit needs a positive whole number, not '５' (digits 0-9 only)"),
+    (f"search {ROWS_COLLECTION} --vector '[0.5, 1]' --limit 99999999999999999999",
+     "--limit is at most 9223372036854775807"),  # beyond 16384 hits: the search iterator streams them
+    (f"search {ROWS_COLLECTION} --vector '[0.5, 1]' --limit ５",
+     "--limit needs a positive whole number or all, not '５' (digits 0-9 only)"),
     (f"query {ROWS_COLLECTION} --limit 99999999999999999999", "--limit is at most 9223372036854775807"),
     (f"query {ROWS_COLLECTION} --limit ５", "--limit needs a positive whole number or all, not '５' (digits 0-9 only)"),
     (f"query {ROWS_COLLECTION} --offset 1_0", "--offset needs a whole number, not '1_0' (digits 0-9 only)"),
