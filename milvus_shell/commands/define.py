@@ -129,15 +129,20 @@ def drop_collection_loss(ctx: ShellContext, inv: Invocation) -> str:
     name = inv.arg("COLLECTION")
     session = ctx.session()
     _not_an_alias(session, name)
+    return f"drop collection {name!r} with {its_rows(session, name)}, indexes and partitions (this cannot be undone)"
+
+
+def its_rows(session: ServerSession, name: str) -> str:
+    """'its 10 rows', counted with count(*) as the server holds them now; from flushed statistics (said)
+    when the collection is not loaded. What a destructive command's question says it will lose."""
     try:
-        count = session.count(name)  # every row, as the server holds it now
-        rows = f"its {count:,} row{'s' if count != 1 else ''}"
+        count = session.count(name)
+        return f"its {count:,} row{'s' if count != 1 else ''}"
     except ServerError as exc:
         if exc.kind != "not-loaded":
             raise
-        rows = (f"its ~{session.row_count(name):,} rows (not loaded, so counted from flushed statistics: "
+        return (f"its ~{session.row_count(name):,} rows (not loaded, so counted from flushed statistics: "
                 "rows not yet flushed are not in that number)")
-    return f"drop collection {name!r} with {rows}, indexes and partitions (this cannot be undone)"
 
 
 def drop_collection(ctx: ShellContext, inv: Invocation) -> Message:

@@ -10,6 +10,7 @@ from ..errors import ServerError, UsageError
 from ..privileges import PRIVILEGES
 from ..properties import COLLECTION_KEYS, DATABASE_KEYS, PropertyKey, key_names, parse_changes
 from ..results import Document, Message, Table
+from .define import its_rows
 from .spec import FORMAT_OPTION, Command, Effect, Invocation, Kind, Option, Positional
 
 _COLLECTION = Positional("COLLECTION", Kind.COLLECTION, "a collection (or an alias of one)", required=True)
@@ -59,10 +60,10 @@ def describe_database(ctx: ShellContext, inv: Invocation) -> Document:
 def truncate_loss(ctx: ShellContext, inv: Invocation) -> str:
     name = inv.arg("COLLECTION")
     try:
-        rows = f" ~{ctx.session().row_count(name)}"
+        rows = its_rows(ctx.session(), name)
     except ServerError:
-        rows = ""  # truncate itself says what is wrong
-    return (f"truncate collection {name!r}: delete all its{rows} rows (its schema, indexes, partitions and "
+        rows = "its rows"  # truncate itself says what is wrong
+    return (f"truncate collection {name!r}: delete {rows} (its schema, indexes, partitions and "
             "properties stay; the rows cannot be brought back)")
 
 
