@@ -1,14 +1,25 @@
-"""The shell in a real pseudo-terminal (pexpect), for the pty tests; the ``terminal`` fixture is in conftest."""
+"""The shell in a real pseudo-terminal, for the pty tests; the ``terminal`` fixture is in conftest.
+
+The child is started by ``subprocess`` (vfork and exec), never by a fork that runs Python in the child
+as pexpect's spawn does: gRPC 1.81 and later, loaded in this process by the tests' own pymilvus clients,
+restart their poller in a forked child, which then dies on "epoll_wait error: Bad file descriptor" when
+the child closes its descriptors before exec (grpc/grpc#43055). A vfork runs no fork handlers.
+"""
 
 from __future__ import annotations
 
+import codecs
+import fcntl
 import os
 import re
+import select
+import signal
+import struct
+import subprocess
 import sys
+import termios
 import time
 from pathlib import Path
-
-import pexpect
 
 import milvus_shell
 
@@ -26,9 +37,11 @@ class Terminal:
     def __init__(self, *args: str, env: dict[str, str] | None = None, rows: int = 30, cols: int = 120,
                  cwd: str | None = None) -> None:
         environ = dict(os.environ, PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm-256color", PYTHONPATH=str(ROOT))
+        for inherited in ("COLUMNS", "LINES"):  # pytest-xdist's workers set COLUMNS=80; the pty gives the size
+            environ.pop(inherited, None)
         environ.update(env or {})
-        self.child = pexpect.spawn(sys.executable, ["-m", "milvus_shell", *args], env=environ,
-                                   encoding="utf-8", dimensions=(rows, cols), timeout=20, cwd=cwd)
+        self.child = PtyChild([sys.executable, "-m", "milvus_shell", *args], env=environ, rows=rows, cols=cols,
+                              cwd=cwd)
         self.raw = ""
         self.text = ""
         self.position = 0
@@ -57,10 +70,8 @@ class Terminal:
 
     def _read(self, timeout: float) -> None:
         try:
-            chunk = self.child.read_nonblocking(65536, timeout=timeout)
-        except pexpect.TIMEOUT:
-            return
-        except pexpect.EOF:
+            chunk = self.child.read_nonblocking(timeout)
+        except EOFError:
             raise AssertionError(f"the shell ended; the screen ended with:\n{self.text[-1500:]}") from None
         self.raw += chunk
         self.text += ANSI.sub("", chunk)
@@ -69,13 +80,89 @@ class Terminal:
         self.child.send(text + "\r")
 
     def wait_exit(self, timeout: float = 20) -> int:
-        self.child.expect(pexpect.EOF, timeout=timeout)
-        self.child.close()
-        return self.child.exitstatus
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError(f"the shell did not end; the screen ended with:\n{self.text[-1500:]}")
+            try:
+                chunk = self.child.read_nonblocking(min(left, 0.2))
+            except EOFError:
+                return self.child.wait(max(deadline - time.monotonic(), 1))
+            self.raw += chunk
+            self.text += ANSI.sub("", chunk)
 
     def close(self) -> None:
-        if self.child.isalive():
-            self.child.terminate(force=True)
+        self.child.close()
+
+
+# Run in the child before the shell: a new session whose controlling terminal is the pty (so Ctrl-C is
+# a SIGINT to the shell, as at a real terminal), then exec the shell in the same process.
+_TAKE_TERMINAL = "import fcntl, os, sys, termios; os.setsid(); fcntl.ioctl(0, termios.TIOCSCTTY, 0); os.execv(sys.argv[1], sys.argv[1:])"
+
+
+class PtyChild:
+    """A process on the slave side of a new pty; reads, writes and control keys on the master side."""
+
+    def __init__(self, argv: list[str], env: dict[str, str], rows: int, cols: int, cwd: str | None) -> None:
+        master, slave = os.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        try:
+            self.process = subprocess.Popen([sys.executable, "-c", _TAKE_TERMINAL, *argv], stdin=slave,
+                                            stdout=slave, stderr=slave, env=env, cwd=cwd, close_fds=True)
+        except BaseException:
+            os.close(master)
+            raise
+        finally:
+            os.close(slave)
+        self.fd = master
+        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+
+    def read_nonblocking(self, timeout: float) -> str:
+        """What came within ``timeout`` seconds ("" if nothing); EOFError once the terminal is closed."""
+        if self.fd < 0:
+            raise EOFError
+        ready, _, _ = select.select([self.fd], [], [], timeout)
+        if not ready:
+            return ""
+        try:
+            data = os.read(self.fd, 65536)
+        except OSError:  # EIO: every process on the slave side has gone
+            data = b""
+        if not data:
+            raise EOFError
+        return self._decoder.decode(data)
+
+    def send(self, text: str) -> int:
+        time.sleep(0.05)  # keys come apart, as typed (pexpect's delaybeforesend): not all in one read
+        data = text.encode("utf-8")
+        os.write(self.fd, data)
+        return len(data)
+
+    def sendcontrol(self, char: str) -> int:
+        """Ctrl plus ``char`` (c, d, l …), as the key would send it."""
+        return self.send(chr(ord(char.lower()) & 0x1F) if char.isalpha() else chr(ord(char) & 0x1F))
+
+    def sendintr(self) -> int:
+        return self.send(chr(termios.tcgetattr(self.fd)[6][termios.VINTR][0]))
+
+    def isalive(self) -> bool:
+        return self.process.poll() is None
+
+    def wait(self, timeout: float) -> int:
+        return self.process.wait(timeout)
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGHUP)  # as a closed terminal window would
+            try:
+                self.process.wait(2)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
 
 
 def prompt_of(alias: str, server) -> str:
