@@ -1,18 +1,18 @@
-"""The shell in a real pseudo-terminal, for the pty tests; the ``terminal`` fixture is in conftest.
+"""The shell in a real pseudo-terminal, driven by pexpect, for the pty tests; the ``terminal`` fixture is
+in conftest.
 
-The child is started by ``subprocess`` (vfork and exec), never by a fork that runs Python in the child
-as pexpect's spawn does: gRPC 1.81 and later, loaded in this process by the tests' own pymilvus clients,
-restart their poller in a forked child, which then dies on "epoll_wait error: Bad file descriptor" when
-the child closes its descriptors before exec (grpc/grpc#43055). A vfork runs no fork handlers.
+The child is started by ``subprocess`` (vfork and exec) and pexpect reads and types on the pty's master
+side (``fdspawn``). pexpect's own spawn forks and runs Python in the child before exec: gRPC 1.81 and
+later, loaded in this process by the tests' own pymilvus clients, restart their poller in a forked child,
+which then dies on "epoll_wait error: Bad file descriptor" as the child closes its descriptors
+(grpc/grpc#43055; 42 of 200 spawns here). A vfork runs no fork handlers.
 """
 
 from __future__ import annotations
 
-import codecs
 import fcntl
 import os
 import re
-import select
 import signal
 import struct
 import subprocess
@@ -20,6 +20,9 @@ import sys
 import termios
 import time
 from pathlib import Path
+
+import pexpect
+from pexpect.fdpexpect import fdspawn
 
 import milvus_shell
 
@@ -70,8 +73,10 @@ class Terminal:
 
     def _read(self, timeout: float) -> None:
         try:
-            chunk = self.child.read_nonblocking(timeout)
-        except EOFError:
+            chunk = self.child.read_nonblocking(65536, timeout=timeout)
+        except pexpect.TIMEOUT:
+            return
+        except pexpect.EOF:
             raise AssertionError(f"the shell ended; the screen ended with:\n{self.text[-1500:]}") from None
         self.raw += chunk
         self.text += ANSI.sub("", chunk)
@@ -86,8 +91,10 @@ class Terminal:
             if left <= 0:
                 raise AssertionError(f"the shell did not end; the screen ended with:\n{self.text[-1500:]}")
             try:
-                chunk = self.child.read_nonblocking(min(left, 0.2))
-            except EOFError:
+                chunk = self.child.read_nonblocking(65536, timeout=min(left, 0.2))
+            except pexpect.TIMEOUT:
+                continue
+            except pexpect.EOF:
                 return self.child.wait(max(deadline - time.monotonic(), 1))
             self.raw += chunk
             self.text += ANSI.sub("", chunk)
@@ -101,8 +108,8 @@ class Terminal:
 _TAKE_TERMINAL = "import fcntl, os, sys, termios; os.setsid(); fcntl.ioctl(0, termios.TIOCSCTTY, 0); os.execv(sys.argv[1], sys.argv[1:])"
 
 
-class PtyChild:
-    """A process on the slave side of a new pty; reads, writes and control keys on the master side."""
+class PtyChild(fdspawn):
+    """A process on the slave side of a new pty; pexpect on the master side, plus the process's life."""
 
     def __init__(self, argv: list[str], env: dict[str, str], rows: int, cols: int, cwd: str | None) -> None:
         master, slave = os.openpty()
@@ -115,41 +122,23 @@ class PtyChild:
             raise
         finally:
             os.close(slave)
-        self.fd = master
-        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        super().__init__(master, timeout=20, encoding="utf-8", codec_errors="replace")
 
-    def read_nonblocking(self, timeout: float) -> str:
-        """What came within ``timeout`` seconds ("" if nothing); EOFError once the terminal is closed."""
-        if self.fd < 0:
-            raise EOFError
-        ready, _, _ = select.select([self.fd], [], [], timeout)
-        if not ready:
-            return ""
-        try:
-            data = os.read(self.fd, 65536)
-        except OSError:  # EIO: every process on the slave side has gone
-            data = b""
-        if not data:
-            raise EOFError
-        return self._decoder.decode(data)
-
-    def send(self, text: str) -> int:
-        time.sleep(0.05)  # keys come apart, as typed (pexpect's delaybeforesend): not all in one read
-        data = text.encode("utf-8")
-        os.write(self.fd, data)
-        return len(data)
+    def send(self, s: str) -> int:  # type: ignore[override]
+        time.sleep(0.05)  # keys come apart, as typed (pexpect's spawn waits the same before each send)
+        return super().send(s)
 
     def sendcontrol(self, char: str) -> int:
-        """Ctrl plus ``char`` (c, d, l …), as the key would send it."""
-        return self.send(chr(ord(char.lower()) & 0x1F) if char.isalpha() else chr(ord(char) & 0x1F))
+        """Ctrl plus ``char`` (c, d, l …), as the key sends it."""
+        return self.send(chr(ord(char.lower()) & 0x1F))
 
     def sendintr(self) -> int:
-        return self.send(chr(termios.tcgetattr(self.fd)[6][termios.VINTR][0]))
+        return self.send(chr(termios.tcgetattr(self.child_fd)[6][termios.VINTR][0]))
 
     def isalive(self) -> bool:
         return self.process.poll() is None
 
-    def wait(self, timeout: float) -> int:
+    def wait(self, timeout: float) -> int:  # type: ignore[override]
         return self.process.wait(timeout)
 
     def close(self) -> None:
@@ -160,9 +149,8 @@ class PtyChild:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(5)
-        if self.fd >= 0:
-            os.close(self.fd)
-            self.fd = -1
+        if self.child_fd >= 0:
+            super().close()
 
 
 def prompt_of(alias: str, server) -> str:
