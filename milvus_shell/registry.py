@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Callable
 
-from .connection import ConnectInfo, ConnectionSettings, ConnectionView, PingInfo
 from .errors import UsageError
 
 if TYPE_CHECKING:
+    from .connection import ConnectInfo, ConnectionSettings, ConnectionView, PingInfo
     from .session_api import ServerSession
 
 
@@ -77,6 +77,8 @@ class ConnectionRegistry:
             return self._view(alias, entry) if entry else None
 
     def _view(self, alias: str, entry: _Entry) -> ConnectionView:
+        from .connection import ConnectionView  # noqa: PLC0415 - not needed for the first prompt
+
         live = entry.session
         return ConnectionView(
             alias=alias,
@@ -197,6 +199,8 @@ class ConnectionRegistry:
     def ping(self, alias: str | None = None) -> PingInfo:
         name, session = self.session(alias)
         info = session.ping()
+        from .connection import PingInfo  # noqa: PLC0415
+
         return PingInfo(name, info.address, info.round_trip_ms, info.healthy, info.detail)
 
     def close(self) -> None:
@@ -210,6 +214,8 @@ class ConnectionRegistry:
 
 
 def _connect_info(alias: str, settings: ConnectionSettings, session: Any) -> ConnectInfo:
+    from .connection import ConnectInfo  # noqa: PLC0415
+
     return ConnectInfo(
         alias=alias,
         address=settings.display_address(),

@@ -10,7 +10,6 @@ thread, so nothing delays the prompt (tests/unit/test_first_prompt_imports.py li
 from __future__ import annotations
 
 import functools
-import getpass
 import importlib
 import os
 import sys
@@ -46,6 +45,8 @@ if TYPE_CHECKING:
 
 def ask_secret(message: str) -> str:
     """Ask at the terminal with echo off (not even asterisks); it never reaches any history."""
+    import getpass  # noqa: PLC0415 - only when a password is asked
+
     try:
         return getpass.getpass(message)
     except EOFError:

@@ -3,16 +3,19 @@
 Every setting is declared once, as a field of Settings made by ``setting(...)``: its default, value
 kind, help and examples. From that one declaration come `set NAME VALUE` (one command per setting),
 the config file's [settings] table, the command-line flags and `help set`. This module is read at
-start-up, so it imports only the light command vocabulary (commands/spec.py); converting a typed or
+start-up, so it imports only the light command vocabulary (commands/vocabulary.py); converting a typed or
 configured value needs kinds.py, imported when a value is converted.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-from .commands.spec import FORMATS, Kind, Positional
+from .commands.vocabulary import FORMATS, Kind
+
+if TYPE_CHECKING:
+    from .commands.spec import Positional
 
 MAX_HISTORY_SIZE = 10_000_000
 
@@ -40,6 +43,8 @@ class SettingDef:
         return "--" + self.name.replace("_", "-")
 
     def param(self) -> Positional:
+        from .commands.spec import Positional  # noqa: PLC0415 - built after the first paint
+
         return Positional("VALUE", self.kind, self.value_help, required=True, bounds=self.bounds,
                           keywords=self.keywords, choices=self.choices)
 
