@@ -50,10 +50,13 @@ class Program:
 
 def measure_startups(programs: list[Program], runs: int) -> dict[str, Startup]:
     """Spawn each program in a pty ``runs`` times, round-robin so that every program meets the same
-    conditions; one unrecorded round first warms the disk cache."""
+    conditions; one unrecorded round first warms the disk cache. Each round starts one program later,
+    so that no program always follows the same one (a `--lite` start leaves its server ending, which
+    slowed whatever came next)."""
     results = {p.name: Startup() for p in programs}
     for i in range(runs + 1):
-        for program in programs:
+        turn = i % len(programs)
+        for program in programs[turn:] + programs[:turn]:
             startup_once(program, results[program.name], record=i > 0)
     return results
 
