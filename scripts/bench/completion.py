@@ -100,7 +100,6 @@ def completion_in_process(report: Report, args: argparse.Namespace, server: "Lit
     from milvus_shell import repl
     from milvus_shell.commands.spec import Kind
     from milvus_shell.completion import ShellCompleter
-    from milvus_shell.kinds import source_of
 
     with interactive_shell(home) as shell:
         began = time.perf_counter()
@@ -113,10 +112,9 @@ def completion_in_process(report: Report, args: argparse.Namespace, server: "Lit
         entries = history_source(args.history)
         history = type("History", (), {"get_strings": staticmethod(lambda: entries)})()
         sources = repl.completion_sources(shell, history)
-        source = source_of(Kind.COLLECTION)
-        if source not in sources:
-            raise RuntimeError(f"no {source!r} value source among the REPL's: {', '.join(sorted(sources))}")
-        completer = ShellCompleter(shell.ctx.table, sources)
+        if Kind.COLLECTION not in sources:
+            raise RuntimeError(f"no collection value source among the REPL's: {', '.join(k.value for k in sources)}")
+        completer = ShellCompleter(shell.ctx.table, sources, shell.ctx.lines)
         narrow = names.base + "1234"[:names.digits - 1]  # coll_0123: 10 names
         wide = names.base + "1"  # coll_01: a tenth of them
         cases = [(f"describe {narrow}", "10 matches"), (f"describe {wide}", f"{names.count // 10:,} matches"),
