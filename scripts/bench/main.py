@@ -19,7 +19,7 @@ from .common.servers import ROOT, Servers
 # Sizes that, when changed, belong in the "Reproduce" command of the doc: (dest, flag, default).
 SIZES = (("collections", "--collections", 10_000), ("history", "--history", 200_000),
          ("query_rows_text", "--query-rows", "100000,1000000"), ("script_commands", "--script-commands", 1000),
-         ("insert_rows_given", "--insert-rows", None))
+         ("insert_rows_given", "--insert-rows", None), ("startup_rounds", "--startup-rounds", 20))
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -38,6 +38,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--collections", type=int, default=10_000,
                    help="collections on the completion server: 1000, 10000 or 100000 (default 10000)")
     p.add_argument("--history", type=int, default=200_000, help="entries in the big history file")
+    p.add_argument("--startup-rounds", type=int, default=20, metavar="N",
+                   help="rounds of the startup section, each starting every program once (its ratios are "
+                   "the median of the rounds' ratios; a start takes ~0.3 s, so many rounds are cheap)")
     p.add_argument("--script-commands", type=int, default=1000, metavar="N", help="commands in the script section's file")
     p.add_argument("--query-rows", dest="query_rows_text", default="100000,1000000",
                    help="row counts for the query section")
@@ -57,6 +60,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         args.query_rows = sorted(int(x) for x in args.query_rows_text.split(","))
     except ValueError:
         p.error(f"--query-rows: comma-separated row counts, not {args.query_rows_text!r}")
+    args.query_limit_given = args.query_limit
     if args.quick:
         runs, args.connects, args.rounds, args.iterations = 4, 10, 3, 300
         args.completion_calls, args.keystrokes, args.query_runs = 50, 5, 1
@@ -86,6 +90,8 @@ def reproduce_command(args: argparse.Namespace) -> str:
         parts.append(f"--runs {args.runs_given}")
     if args.only:
         parts.append(f"--only {','.join(args.sections)}")
+    if args.query_limit_given:
+        parts.append(f"--query-limit {args.query_limit_given:g}")
     for dest, flag, default in SIZES:
         if getattr(args, dest) != default:
             parts.append(f"{flag} {getattr(args, dest)}")
