@@ -124,7 +124,7 @@ def where_and_what(message: str) -> str:
 
 
 def _check(document: dict[str, Any], config: Config) -> None:
-    from .kinds import ALIAS_RE, KindError  # noqa: PLC0415
+    from .commands.vocabulary import ALIAS_RE  # noqa: PLC0415
     from .settings import BY_NAME  # noqa: PLC0415
 
     path = config.path
@@ -139,6 +139,8 @@ def _check(document: dict[str, Any], config: Config) -> None:
         if spec is None:
             config.problems.append(f"{path}: unknown key [settings] {key} (known: {', '.join(BY_NAME)})")
             continue
+        from .kinds import KindError  # noqa: PLC0415 - converting a setting's value needs the kinds anyway
+
         try:
             config.settings[key] = spec.from_toml(value)
         except KindError as exc:

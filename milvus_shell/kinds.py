@@ -21,9 +21,9 @@ from typing import Any, Callable, Collection, Iterator
 from .addresses import parse_address
 from .bounds import MAX_ROWS, MAX_SECONDS, MIN_SECONDS, parse_count, parse_seconds, parse_vectors
 from .commands.spec import Kind, Param
+from .commands.vocabulary import ALIAS_RE
 from .errors import UsageError
 
-ALIAS_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 MAX_JSON_DEPTH = 32
 SWITCH_WORDS = {"on": True, "off": False, "true": True, "false": False, "yes": True, "no": False}
 

@@ -11,11 +11,13 @@ import os
 import re
 import stat
 from dataclasses import dataclass, fields
-from typing import Callable, Mapping
+from typing import TYPE_CHECKING, Callable, Mapping
 
 from .addresses import DEFAULT_ADDRESS, lite_address, parse_address
-from .connection import ConnectionSettings
 from .errors import UsageError
+
+if TYPE_CHECKING:
+    from .connection import ConnectionSettings
 
 MAX_SECRET_BYTES = 64 * 1024
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")  # what password_env / token_env may hold
@@ -69,6 +71,8 @@ class Profile:
 
 def profile_settings(profile: Profile, environ: Mapping[str, str]) -> ConnectionSettings:
     """The profile as connection settings, without its secret (``with_secret`` adds it)."""
+    from .connection import ConnectionSettings  # noqa: PLC0415 - checking a config file at start needs none
+
     if profile.lite:
         address = lite_address(profile.lite)
     else:

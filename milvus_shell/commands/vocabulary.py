@@ -1,9 +1,13 @@
-"""The words the first prompt already needs (the settings are typed by them): output formats and value
-kinds. Kept apart from commands/spec.py, whose declarations are built after the first paint."""
+"""The words the first prompt already needs (the settings are typed by them, a config file's profiles
+are named by them): output formats, value kinds, the spelling of an alias. Kept apart from commands/spec.py, whose declarations are built after the first paint."""
 
 from __future__ import annotations
 
 import enum
+import re
+
+# How an alias (and a profile, its config-file counterpart) is spelled.
+ALIAS_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 
 # The output formats: `set format`, and --format of every command that prints rows.
 FORMATS = ("table", "vertical", "json", "csv")

@@ -24,11 +24,8 @@ BEFORE_FIRST_PROMPT = {
     "milvus_shell.paths", "milvus_shell.addresses", "milvus_shell.errors",
 }
 # A config file with profiles: each is checked at start (a password_prompt one connects before the
-# prompt), which needs the value kinds and a profile's connection settings.
-FOR_A_CONFIG_FILE = {
-    "milvus_shell.profiles", "milvus_shell.kinds", "milvus_shell.bounds", "milvus_shell.commands.spec",
-    "milvus_shell.connection",
-}
+# prompt); the value kinds come only with a [settings] table, the connection records with a connect.
+FOR_A_CONFIG_FILE = {"milvus_shell.profiles"}
 
 # Runs the real entry point at a (pretended) terminal; the first prompt, instead of being drawn, writes
 # the prompt text and the modules loaded so far, and ends the process.
