@@ -101,10 +101,15 @@ class RowStream:
     def close(self) -> None:
         if not self._closed:
             self._closed = True
-            try:
-                self._iterator.close()
-            except Exception:  # noqa: BLE001 - closing a cursor must not fail the command
-                pass
+            close_cursor(self._iterator)
+
+
+def close_cursor(iterator: Any) -> None:
+    """Close a pymilvus query or search iterator; a failure to close must not fail the command."""
+    try:
+        iterator.close()
+    except Exception:  # noqa: BLE001
+        pass
 
 
 # QueryIterator's options that hold its page size: rows kept per call, and the limit sent to the server.

@@ -13,7 +13,7 @@ from pymilvus import AnnSearchRequest, RRFRanker, WeightedRanker
 from ..errors import ServerError
 from ..searching import SearchPlan, SearchRequest
 from ..wording import not_supported, worded
-from .data import _plain_hit
+from .data import _plain_hit, close_cursor
 
 if TYPE_CHECKING:
     from . import Session
@@ -120,10 +120,7 @@ class HitStream:
     def close(self) -> None:
         if not self._closed:
             self._closed = True
-            try:
-                self._iterator.close()
-            except Exception:  # noqa: BLE001 - closing a cursor must not fail the command
-                pass
+            close_cursor(self._iterator)
 
 
 __all__ = ["SearchOps", "HitStream", "SearchRequest"]
